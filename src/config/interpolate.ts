@@ -1,0 +1,55 @@
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in every string of a parsed YAML value, as compose
+ * does; `$$` stands for a literal `$`.
+ */
+import type { ConfigProblem } from '../errors.js';
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/gu;
+
+/** Returns a copy of `value` with variables replaced; unset variables become problems. */
+export function interpolate(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  problems: ConfigProblem[],
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(
+      REFERENCE,
+      (match, name: string | undefined, fallback: string | undefined) => {
+        if (match === '$$') return '$';
+        const current = env[name ?? ''];
+        if (current !== undefined && current !== '') return current;
+        if (fallback !== undefined) return fallback;
+        problems.push({
+          path: formatPath(path),
+          message: `variable ${name ?? ''} is not set; set it, or give a default as \${${name ?? ''}:-value}`,
+          received: value,
+        });
+        return match;
+      },
+    );
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, index) => interpolate(item, env, problems, [...path, index]));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        interpolate(item, env, problems, [...path, key]),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** Formats a path as `suite[1].vegeta.rate`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return text === '' ? '(top level)' : text;
+}
