@@ -1,0 +1,3 @@
+module github.com/perf-gate/perf-gate/examples/movies-api
+
+go 1.24
