@@ -1,0 +1,32 @@
+/**
+ * Gives every request the same endpoint key whichever tool sent it: the configured endpoint's name
+ * when the method and path match one, else "METHOD path" with the target URL removed.
+ */
+import type { Endpoint } from '../config/types.js';
+
+export type EndpointNamer = (method: string, nameOrUrl: string) => string;
+
+/** Builds a namer for a target URL and its configured endpoints. */
+export function createEndpointNamer(
+  targetUrl: string | undefined,
+  endpoints: readonly Endpoint[] = [],
+): EndpointNamer {
+  const keys = new Set(endpoints.map((endpoint) => endpoint.key));
+  const routes = new Map(
+    endpoints.map((endpoint) => [`${endpoint.method} ${endpoint.path}`, endpoint.key]),
+  );
+  // Requests are built as target URL + path; URLs typed into a targets file may differ only in
+  // a trailing slash or carry the bare origin.
+  const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
+
+  return (method, nameOrUrl) => {
+    if (keys.has(nameOrUrl)) return nameOrUrl;
+    const upper = method.toUpperCase();
+    // A name such as "GET /health" (k6's name tag, set by the shipped scenarios) already has it.
+    if (nameOrUrl.startsWith(`${upper} `)) return nameOrUrl;
+    let path = nameOrUrl;
+    const prefix = prefixes.find((candidate) => path.startsWith(candidate));
+    if (prefix !== undefined) path = path.slice(prefix.length) || '/';
+    return routes.get(`${upper} ${path}`) ?? `${upper} ${path}`;
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The result file: everything the comparison and the report need from one run, in one versioned
+ * JSON document. Baselines are result files too.
+ *
+ * Every figure that a tool did not provide is left out rather than written as 0: a missing p99
+ * is "unknown", not "0 ms".
+ */
+
+/** Bumped whenever a field changes meaning or a required field is added. */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** Latency statistics in milliseconds; a missing field means the source did not provide it. */
+export interface LatencySummary {
+  minMs?: number;
+  meanMs?: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+}
+
+/** Figures of one endpoint, or of all endpoints of a scenario together. */
+export interface EndpointResult {
+  /** The configured endpoint name, or "METHOD path". */
+  key: string;
+  /** HTTP method, when every request of this entry used the same one. */
+  method?: string;
+  requests: number;
+  /** Requests that failed: transport errors and unexpected statuses (by default >= 400). */
+  failures: number;
+  /** failures / requests, 0..1; absent when there were no requests. */
+  errorRatio?: number;
+  /** Requests per second over the measured window; absent when the window is empty. */
+  throughputPerSecond?: number;
+  /** Count per HTTP status; "0" counts requests that got no response. */
+  statusCodes: Record<string, number>;
+  /** Count per distinct error message, at most a few dozen messages. */
+  errors: Record<string, number>;
+  latency: LatencySummary;
+  /** HDR histogram of latencies in microseconds, compressed and base64-encoded. */
+  histogram?: string;
+}
+
+/** A figure recomputed from raw output and compared with the tool's own summary. */
+export interface CrossCheck {
+  /** Such as `requests` or `p95`. */
+  metric: string;
+  /** Our figure from the raw per-request output, warm-up included. */
+  ours: number;
+  /** The tool's figure from its summary. */
+  tool: number;
+  status: 'match' | 'mismatch';
+}
+
+export interface ScenarioResult {
+  /** Unique name within the run, such as `k6 baseline`. */
+  name: string;
+  tool: 'k6' | 'vegeta';
+  /** Whether perf-gate ran the tool or read an existing output file. */
+  origin: 'run' | 'import';
+  /** Wall-clock start of the first request, ISO 8601. */
+  startedAt?: string;
+  warmupSeconds: number;
+  /** Length of the measured window. */
+  measuredSeconds: number;
+  /** Load settings as given to the tool, for the report's "what was compared" section. */
+  settings: Record<string, string | number>;
+  /** All endpoints together, measured window only. */
+  total: EndpointResult;
+  endpoints: EndpointResult[];
+  /** Requests sent during the warm-up, which are excluded from every figure above. */
+  warmup: { requests: number; failures: number };
+  /** Iterations k6 could not start in time (arrival-rate executors); absent for vegeta. */
+  droppedIterations?: number;
+  /** k6 thresholds that failed (exit code 99); empty when none did. */
+  thresholdsFailed: string[];
+  crossChecks: CrossCheck[];
+  /** Notes for the report, such as endpoints merged because there were too many. */
+  notes: string[];
+}
+
+/** Where a run came from. */
+export interface RunSource {
+  commit?: string;
+  ref?: string;
+  repository?: string;
+  /** Link to the CI run that produced the result. */
+  runUrl?: string;
+  /** Name of the output file the run was read from, for runs `compare` imported. */
+  file?: string;
+}
+
+export interface RunEnvironment {
+  os: string;
+  kernel: string;
+  cpuModel: string;
+  cpuCount: number;
+  memoryBytes: number;
+  node: string;
+}
+
+export interface RunResult {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  perfGateVersion: string;
+  /** ISO 8601 time the run finished. */
+  createdAt: string;
+  source: RunSource;
+  /** Versions of the tools that produced the data, such as `{ k6: "2.2.0" }`. */
+  tools: Record<string, string>;
+  environment?: RunEnvironment;
+  scenarios: ScenarioResult[];
+}
