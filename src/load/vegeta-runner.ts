@@ -1,0 +1,152 @@
+/**
+ * Runs one vegeta suite entry: attack, then `vegeta encode` streams every result into the ingest
+ * and `vegeta report` writes the summary for the cross-check.
+ */
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+
+import { formatDuration } from '../config/units.js';
+import type { Config, VegetaEntry } from '../config/types.js';
+import { ToolError } from '../errors.js';
+import { ingestVegeta } from '../ingest/ingest-scenario.js';
+import { lastLines, runCommand, streamCommand } from '../process/command.js';
+import type { ScenarioResult } from '../result/types.js';
+import type { LoadContext } from './load-context.js';
+
+/** Runs vegeta for `entry` against the target and returns the scenario's result. */
+export async function runVegeta(
+  entry: VegetaEntry,
+  config: Config,
+  context: LoadContext,
+): Promise<ScenarioResult> {
+  const base = join(context.rawDir, context.fileStem);
+  const resultsFile = `${base}.vegeta.bin`;
+  const reportFile = `${base}.vegeta-report.json`;
+  const logFile = `${base}.vegeta.log`;
+
+  let targetsFile = entry.targetsFile;
+  let format = entry.targetsFormat;
+  if (targetsFile === undefined) {
+    targetsFile = `${base}.vegeta-targets.json`;
+    format = 'json';
+    await writeFile(targetsFile, endpointTargets(config));
+  }
+
+  const totalMs = entry.warmupMs + entry.durationMs;
+  const args = [
+    'attack',
+    '-format',
+    format,
+    '-targets',
+    targetsFile,
+    '-rate',
+    entry.rateText,
+    '-duration',
+    formatDuration(totalMs),
+    '-timeout',
+    formatDuration(entry.timeoutMs),
+    // Bodies are not needed for timing; keeping none saves memory and disk.
+    '-max-body',
+    '0',
+    '-name',
+    entry.name,
+    '-output',
+    resultsFile,
+  ];
+  if (entry.workers !== undefined) args.push('-workers', String(entry.workers));
+  if (entry.maxWorkers !== undefined) args.push('-max-workers', String(entry.maxWorkers));
+  if (entry.connections !== undefined) args.push('-connections', String(entry.connections));
+  for (const [name, value] of Object.entries(entry.headers))
+    args.push('-header', `${name}: ${value}`);
+
+  context.logger.info(
+    `Running ${entry.name}: vegeta at ${entry.rateText} for ${formatDuration(totalMs)} including ${formatDuration(entry.warmupMs)} warm-up`,
+  );
+  context.logger.debug(`vegeta arguments: ${args.join(' ')}`);
+  const log = createWriteStream(logFile);
+  // vegeta resolves @body paths in a targets file against its working directory.
+  const attack = await runCommand(context.tool.path, args, {
+    cwd: dirname(targetsFile),
+    signal: context.signal,
+    onStderr: (chunk) => log.write(chunk),
+  });
+  await new Promise<void>((resolve) => log.end(resolve));
+  context.signal?.throwIfAborted();
+  if (attack.exitCode !== 0) {
+    throw new ToolError(
+      `vegeta attack failed on ${entry.name} with exit code ${String(attack.exitCode)}:\n${lastLines(attack.stderr, 15)}`,
+      {
+        remedy: `Check the targets and flags; the output is in ${logFile}.`,
+      },
+    );
+  }
+
+  const report = await runCommand(
+    context.tool.path,
+    ['report', '-type', 'json', '-output', reportFile, resultsFile],
+    {
+      signal: context.signal,
+      timeoutMs: 10 * 60_000,
+    },
+  );
+  if (report.exitCode !== 0) {
+    throw new ToolError(`vegeta report failed on ${resultsFile}: ${lastLines(report.stderr, 10)}`);
+  }
+
+  const encode = streamCommand(context.tool.path, ['encode', '--to', 'json', resultsFile], {
+    signal: context.signal,
+  });
+  const scenario = await ingestVegeta({
+    name: entry.name,
+    origin: 'run',
+    warmupMs: entry.warmupMs,
+    namer: context.namer,
+    results: encode.stdout,
+    resultsSource: `vegeta encode ${resultsFile}`,
+    reportFile,
+    settings: settingsOf(entry, config),
+  });
+  const encoded = await encode.done;
+  if (encoded.exitCode !== 0) {
+    throw new ToolError(`vegeta encode failed on ${resultsFile}: ${lastLines(encoded.stderr, 10)}`);
+  }
+  context.logger.info(
+    `Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up`,
+  );
+  return scenario;
+}
+
+/** Writes the configured endpoints as vegeta JSON targets, one per line. */
+export function endpointTargets(config: Config): string {
+  return (
+    config.endpoints
+      .map((endpoint) => {
+        const target: Record<string, unknown> = {
+          method: endpoint.method,
+          url: config.target.url + endpoint.path,
+          header: Object.fromEntries(
+            Object.entries(endpoint.headers).map(([name, value]) => [name, [value]]),
+          ),
+        };
+        if (endpoint.body !== undefined)
+          target.body = Buffer.from(endpoint.body).toString('base64');
+        return JSON.stringify(target);
+      })
+      .join('\n') + '\n'
+  );
+}
+
+function settingsOf(entry: VegetaEntry, config: Config): Record<string, string | number> {
+  const settings: Record<string, string | number> = {
+    targets: entry.targetsFile
+      ? relative(config.baseDir, entry.targetsFile)
+      : `${config.endpoints.length} configured endpoint(s)`,
+    rate: entry.rateText,
+    duration: formatDuration(entry.durationMs),
+    warmup: formatDuration(entry.warmupMs),
+    timeout: formatDuration(entry.timeoutMs),
+  };
+  if (entry.profile) settings.profile = entry.profile;
+  return settings;
+}
