@@ -1,0 +1,344 @@
+/**
+ * The perf-gate command line: `run` measures the target and judges it, `compare` judges outputs
+ * produced elsewhere, `validate` checks a configuration, `schema` prints its JSON Schema.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { z } from 'zod';
+
+import { LocalBaselineStore } from '../baseline/local-store.js';
+import { defaultPolicy, policyFromConfig } from '../compare/policy.js';
+import type { Verdict } from '../compare/types.js';
+import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
+import { loadConfig, type ConfigOverride } from '../config/load-config.js';
+import { configFileSchema } from '../config/schema.js';
+import type { Config } from '../config/types.js';
+import { parseDurationMs } from '../config/units.js';
+import { PERF_GATE_VERSION } from '../constants.js';
+import { judge } from '../engine/judge.js';
+import { runSuite } from '../engine/run-suite.js';
+import {
+  CancelledError,
+  ConfigError,
+  PerfGateError,
+  TargetError,
+  describeError,
+} from '../errors.js';
+import { createEndpointNamer } from '../ingest/endpoint-names.js';
+import { READABLE_FORMATS, importRun } from '../ingest/import-file.js';
+import type { Logger } from '../log.js';
+import { renderFailureReport } from '../report/failure.js';
+import { writeResultFile } from '../result/result-file.js';
+import type { RunResult } from '../result/types.js';
+import { createCliLogger } from './logger.js';
+
+/** Exit codes: the verdict passed, the verdict failed, or no verdict could be reached. */
+export const EXIT_PASS = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_ERROR = 2;
+
+const USAGE = `perf-gate ${PERF_GATE_VERSION}: block changes that make an HTTP service slower.
+
+Usage:
+  perf-gate run [options]              start the target, run the suite, compare, report
+  perf-gate compare BASE HEAD [options]  compare two outputs without starting anything
+  perf-gate validate [--config FILE]   check a configuration and print it resolved
+  perf-gate schema                     print the JSON Schema of perf-gate.yml
+
+Options of run:
+  -c, --config FILE        configuration file (default: ${DEFAULT_CONFIG_FILE})
+  -o, --out DIR            folder for result.json, report.md and raw outputs (default: perf-gate-out)
+      --baseline DIR       compare with the baseline saved in DIR (or a result file)
+      --save-baseline DIR  save this run as the baseline in DIR
+      --scale N            multiply the durations of shipped scenarios by N, such as 0.25
+      --fail-without-baseline  fail when no baseline exists (default: pass with a notice)
+      --json               print the verdict and comparison as JSON instead of Markdown
+  -v, --verbose            log resolved settings and tool arguments
+
+Options of compare:
+  -c, --config FILE        take budgets, tolerances and endpoint names from this file
+  -o, --out DIR            also write result.json (of HEAD) and report.md to DIR
+      --warmup DURATION    leave out the first DURATION of raw per-request outputs (default: 0s)
+      --json               print JSON instead of Markdown
+
+compare reads:
+${READABLE_FORMATS.map((format) => `  - ${format}`).join('\n')}
+
+Exit status: 0 pass or no baseline, 1 fail, 2 error (no verdict), 130/143 stopped by a signal.
+`;
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  out: { type: 'string', short: 'o' },
+  baseline: { type: 'string' },
+  'save-baseline': { type: 'string' },
+  scale: { type: 'string' },
+  'fail-without-baseline': { type: 'boolean' },
+  warmup: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+type Options = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function main(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\nRun perf-gate --help for the options.\n`);
+    return EXIT_ERROR;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.stdout.write(`${PERF_GATE_VERSION}\n`);
+    return EXIT_PASS;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout.write(USAGE);
+    return command === undefined && !values.help ? EXIT_ERROR : EXIT_PASS;
+  }
+  const logger = createCliLogger({ verbose: values.verbose ?? false, stream: io.stderr });
+
+  try {
+    switch (command) {
+      case 'run':
+        expectPositionals(command, rest, 0);
+        return await runCommand(values, logger, io.stdout);
+      case 'compare':
+        expectPositionals(command, rest, 2);
+        return await compareCommand(rest[0] ?? '', rest[1] ?? '', values, io.stdout);
+      case 'validate': {
+        expectPositionals(command, rest, 0);
+        const config = loadConfig({ file: values.config ?? DEFAULT_CONFIG_FILE });
+        io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+        logger.info(
+          `${config.source} is valid: ${config.suite.length} suite entries, ${config.endpoints.length} endpoints.`,
+        );
+        return EXIT_PASS;
+      }
+      case 'schema':
+        io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        return EXIT_PASS;
+      default:
+        io.stderr.write(`Unknown command "${command}". Run perf-gate --help for the commands.\n`);
+        return EXIT_ERROR;
+    }
+  } catch (error) {
+    if (error instanceof CancelledError) {
+      logger.warning(error.message);
+      return error.signal === 'SIGINT' ? 130 : 143;
+    }
+    io.stderr.write(`error: ${describeError(error)}\n`);
+    if (!(error instanceof PerfGateError)) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+function expectPositionals(command: string, positionals: string[], count: number): void {
+  if (positionals.length !== count) {
+    const expected = count === 0 ? 'no arguments' : `${count} arguments`;
+    throw new PerfGateError(
+      `perf-gate ${command} takes ${expected}, got: ${positionals.join(' ') || 'none'}.`,
+      {
+        remedy: 'Run perf-gate --help for the usage.',
+      },
+    );
+  }
+}
+
+/** The JSON Schema of perf-gate.yml, for editors. */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+function overridesFrom(values: Options): ConfigOverride[] {
+  const overrides: ConfigOverride[] = [];
+  if (values.scale !== undefined) {
+    const scale = Number(values.scale);
+    overrides.push({
+      path: ['scale'],
+      value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale,
+      label: '--scale',
+    });
+  }
+  if (values['fail-without-baseline']) {
+    overrides.push({
+      path: ['baseline', 'missing'],
+      value: 'fail',
+      label: '--fail-without-baseline',
+    });
+  }
+  return overrides;
+}
+
+async function runCommand(
+  values: Options,
+  logger: Logger,
+  stdout: NodeJS.WritableStream,
+): Promise<number> {
+  // Everything is read and validated before anything starts.
+  const config = loadConfig({
+    file: values.config ?? DEFAULT_CONFIG_FILE,
+    overrides: overridesFrom(values),
+  });
+  const outDir = resolve(values.out ?? 'perf-gate-out');
+  const baselineStore = values.baseline
+    ? new LocalBaselineStore(resolve(values.baseline))
+    : undefined;
+  const base = baselineStore ? await baselineStore.load() : undefined;
+  if (baselineStore) {
+    logger.info(
+      base
+        ? `Baseline: ${baselineStore.description}, recorded ${base.createdAt}`
+        : `No baseline in ${baselineStore.description}`,
+    );
+  }
+  await mkdir(outDir, { recursive: true });
+
+  const controller = new AbortController();
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      logger.warning(`${signal} received again; still tearing the target down`);
+      return;
+    }
+    logger.warning(`${signal} received: stopping the load and tearing the target down`);
+    controller.abort(new CancelledError(signal));
+  };
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
+
+  let head: RunResult;
+  try {
+    head = await runSuite({ config, outDir, logger, signal: controller.signal });
+  } catch (error) {
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+    if (!(reason instanceof CancelledError)) await writeFailure(reason, outDir, values, stdout);
+    throw reason;
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+
+  const resultFile = join(outDir, 'result.json');
+  await writeResultFile(resultFile, head);
+  if (values['save-baseline']) {
+    const store = new LocalBaselineStore(resolve(values['save-baseline']));
+    await store.save(head);
+    logger.info(`Saved the baseline in ${store.description}`);
+  }
+  return report(head, base, policyFromConfig(config), outDir, values, stdout, logger);
+}
+
+async function compareCommand(
+  basePath: string,
+  headPath: string,
+  values: Options,
+  stdout: NodeJS.WritableStream,
+): Promise<number> {
+  const config: Config | undefined = values.config
+    ? loadConfig({ file: values.config })
+    : undefined;
+  const warmupMs = values.warmup === undefined ? 0 : parseDurationMs(values.warmup);
+  if (warmupMs === undefined) {
+    throw new ConfigError('the command line', [
+      { path: '--warmup', message: 'expected a duration such as 10s', received: values.warmup },
+    ]);
+  }
+  const options = { namer: createEndpointNamer(config?.target.url, config?.endpoints), warmupMs };
+  const base = await importRun(basePath, options);
+  const head = await importRun(headPath, options);
+  const outDir = values.out ? resolve(values.out) : undefined;
+  if (outDir) await writeResultFile(join(outDir, 'result.json'), head);
+  const logger = createCliLogger({ verbose: values.verbose ?? false });
+  return report(
+    head,
+    base,
+    config ? policyFromConfig(config) : defaultPolicy(),
+    outDir,
+    values,
+    stdout,
+    logger,
+  );
+}
+
+async function report(
+  head: RunResult,
+  base: RunResult | undefined,
+  policy: ReturnType<typeof defaultPolicy>,
+  outDir: string | undefined,
+  values: Options,
+  stdout: NodeJS.WritableStream,
+  logger: Logger,
+): Promise<number> {
+  const { comparison, markdown } = judge({ head, ...(base ? { base } : {}), policy });
+  const reportFile = outDir ? join(outDir, 'report.md') : undefined;
+  if (reportFile) await writeFile(reportFile, markdown);
+  for (const scenario of head.scenarios) {
+    for (const check of scenario.crossChecks.filter(
+      (candidate) => candidate.status === 'mismatch',
+    )) {
+      logger.warning(
+        `${scenario.name}: ${check.metric} is ${check.ours} from the raw output but ${check.tool} in the tool's summary`,
+      );
+    }
+  }
+  if (values.json) {
+    const document = {
+      verdict: comparison.verdict,
+      failures: comparison.failures,
+      ...(outDir ? { result: join(outDir, 'result.json'), report: reportFile } : {}),
+      comparison,
+    };
+    stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    stdout.write(markdown);
+  }
+  logger.info(verdictLine(comparison.verdict, comparison.failures.length));
+  return comparison.verdict === 'fail' ? EXIT_FAIL : EXIT_PASS;
+}
+
+function verdictLine(verdict: Verdict, failures: number): string {
+  switch (verdict) {
+    case 'pass':
+      return 'Verdict: pass';
+    case 'no-baseline':
+      return 'Verdict: no baseline (pass): nothing to compare with yet';
+    case 'fail':
+      return `Verdict: fail (${failures} ${failures === 1 ? 'reason' : 'reasons'})`;
+  }
+}
+
+async function writeFailure(
+  error: unknown,
+  outDir: string,
+  values: Options,
+  stdout: NodeJS.WritableStream,
+): Promise<void> {
+  const title = error instanceof TargetError ? 'the target did not become ready' : 'the run failed';
+  const markdown = renderFailureReport({
+    title,
+    message: error instanceof Error ? error.message : String(error),
+    ...(error instanceof PerfGateError && error.remedy ? { remedy: error.remedy } : {}),
+    ...(error instanceof TargetError ? { logs: error.logs } : {}),
+  });
+  await writeFile(join(outDir, 'report.md'), markdown);
+  if (values.json) {
+    stdout.write(
+      `${JSON.stringify({ verdict: 'error', error: describeError(error), report: join(outDir, 'report.md') }, null, 2)}\n`,
+    );
+  } else {
+    stdout.write(markdown);
+  }
+}
