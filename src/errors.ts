@@ -28,7 +28,8 @@ export interface ConfigProblem {
 export class ConfigError extends PerfGateError {
   readonly problems: ConfigProblem[];
 
-  constructor(source: string, problems: ConfigProblem[]) {
+  constructor(source: string, unsorted: ConfigProblem[]) {
+    const problems = sortByLocation(unsorted);
     super(
       `Invalid configuration in ${source}:\n` +
         problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
@@ -36,6 +37,19 @@ export class ConfigError extends PerfGateError {
     );
     this.problems = problems;
   }
+}
+
+/** Orders problems as they appear in the file; problems without a line come first. */
+function sortByLocation(problems: ConfigProblem[]): ConfigProblem[] {
+  const position = (problem: ConfigProblem): [number, number] => {
+    const match = /:(\d+):(\d+)$/u.exec(problem.location ?? '');
+    return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  };
+  return [...problems].sort((a, b) => {
+    const [lineA, colA] = position(a);
+    const [lineB, colB] = position(b);
+    return lineA - lineB || colA - colB;
+  });
 }
 
 /** Formats one problem as `location: path: message, got value`. */

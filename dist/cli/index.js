@@ -29194,10 +29194,24 @@ class PerfGateError extends Error {
 /** The configuration is invalid; nothing has been started. */
 class ConfigError extends PerfGateError {
     problems;
-    constructor(source, problems) {
-        super(`Invalid configuration in ${source}:\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n'), { remedy: 'Fix the values above; the README lists every key with its format.' });
+    constructor(source, unsorted) {
+        const problems = sortByLocation(unsorted);
+        super(`Invalid configuration in ${source}:\n` +
+            problems.map((p) => `  ${formatProblem(p)}`).join('\n'), { remedy: 'Fix the values above; the README lists every key with its format.' });
         this.problems = problems;
     }
+}
+/** Orders problems as they appear in the file; problems without a line come first. */
+function sortByLocation(problems) {
+    const position = (problem) => {
+        const match = /:(\d+):(\d+)$/u.exec(problem.location ?? '');
+        return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    };
+    return [...problems].sort((a, b) => {
+        const [lineA, colA] = position(a);
+        const [lineB, colB] = position(b);
+        return lineA - lineB || colA - colB;
+    });
 }
 /** Formats one problem as `location: path: message, got value`. */
 function formatProblem(problem) {
@@ -29216,7 +29230,9 @@ function describeValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'a mapping';
-    return String(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+    return typeof value;
 }
 /** k6, vegeta, docker or compose cannot be found or run. */
 class ToolError extends PerfGateError {
@@ -29276,7 +29292,7 @@ const RESULT_SCHEMA_VERSION = 1;
 
 
 const count = schemas_number().int().nonnegative();
-const figure = schemas_number().finite();
+const figure = schemas_number();
 const latencySchema = object({
     minMs: figure.optional(),
     meanMs: figure.optional(),
@@ -29311,7 +29327,12 @@ const scenarioSchema = object({
     warmup: object({ requests: count, failures: count }),
     droppedIterations: count.optional(),
     thresholdsFailed: array(schemas_string()),
-    crossChecks: array(object({ metric: schemas_string(), ours: figure, tool: figure, status: schemas_enum(['match', 'mismatch']) })),
+    crossChecks: array(object({
+        metric: schemas_string(),
+        ours: figure,
+        tool: figure,
+        status: schemas_enum(['match', 'mismatch']),
+    })),
     notes: array(schemas_string()),
 });
 const runResultSchema = object({
@@ -29353,12 +29374,16 @@ function parseResult(document, source) {
     }
     const version = document.schemaVersion;
     if (version !== RESULT_SCHEMA_VERSION) {
-        throw new ResultFileError(`${source} has result schema version ${JSON.stringify(version)}; this perf-gate reads version ${RESULT_SCHEMA_VERSION}.`, { remedy: 'Record the baseline again with this version of perf-gate (perf-gate run --save-baseline DIR).' });
+        throw new ResultFileError(`${source} has result schema version ${JSON.stringify(version)}; this perf-gate reads version ${RESULT_SCHEMA_VERSION}.`, {
+            remedy: 'Record the baseline again with this version of perf-gate (perf-gate run --save-baseline DIR).',
+        });
     }
     const parsed = runResultSchema.safeParse(document);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const path = issue?.path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('') ?? '';
+        const path = issue?.path
+            .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`))
+            .join('') ?? '';
         throw new ResultFileError(`${source} is corrupt: ${path.replace(/^\./u, '') || '(top level)'}: ${issue?.message ?? 'invalid'}.`, {
             remedy: 'Record the baseline again (perf-gate run --save-baseline DIR).',
         });
@@ -29477,8 +29502,8 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/interpolate.ts
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/gu;
-/** Returns a copy of `value` with variables replaced; unset variables become problems. */
-function interpolate(value, env, problems, path = []) {
+/** Returns a copy of `value` with variables replaced; unset variables are added to `unset`. */
+function interpolate(value, env, unset, path = []) {
     if (typeof value === 'string') {
         return value.replace(REFERENCE, (match, name, fallback) => {
             if (match === '$$')
@@ -29488,19 +29513,18 @@ function interpolate(value, env, problems, path = []) {
                 return current;
             if (fallback !== undefined)
                 return fallback;
-            problems.push({
-                path: formatPath(path),
-                message: `variable ${name ?? ''} is not set; set it, or give a default as \${${name ?? ''}:-value}`,
-                received: value,
-            });
+            unset.push({ path, name: name ?? '', text: value });
             return match;
         });
     }
     if (Array.isArray(value)) {
-        return value.map((item, index) => interpolate(item, env, problems, [...path, index]));
+        return value.map((item, index) => interpolate(item, env, unset, [...path, index]));
     }
     if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, env, problems, [...path, key])]));
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
+            key,
+            interpolate(item, env, unset, [...path, key]),
+        ]));
     }
     return value;
 }
@@ -29547,13 +29571,20 @@ function collect(issue, prefix, input, schema, source, problems) {
         }
         return;
     }
-    const problem = { path: formatPath(path), message: issue.message };
-    const value = valueAt(input, path);
-    if (value !== MISSING)
-        problem.received = value;
-    else
+    // An issue inside a value that the user wrote as one string (such as "GET /x", which the schema
+    // splits into method and path) belongs to that string.
+    const plainDepth = path.findIndex((_, depth) => isPlainValue(valueAt(input, path.slice(0, depth))));
+    const at = plainDepth > 0 ? path.slice(0, plainDepth) : path;
+    const problem = { path: formatPath(at), message: issue.message };
+    const value = valueAt(input, at);
+    if (value === MISSING) {
         problem.message = issue.code === 'invalid_type' ? `missing; ${issue.message}` : issue.message;
-    problems.push(withLocation(problem, path, source, false));
+    }
+    else if (!(issue.code === 'custom' && typeof value === 'object' && value !== null)) {
+        // The received value says little for a rule about a whole mapping, such as "k6 or vegeta".
+        problem.received = value;
+    }
+    problems.push(withLocation(problem, at, source, false));
 }
 /**
  * Picks the union branch whose errors concern the value's content rather than its type: for
@@ -29566,6 +29597,10 @@ function pickUnionBranch(branches, value) {
     return typeMatched.length === 1 ? typeMatched[0] : undefined;
 }
 const MISSING = Symbol('missing');
+/** A string, number, boolean or null: a value with no keys inside. */
+function isPlainValue(value) {
+    return value !== MISSING && (value === null || typeof value !== 'object');
+}
 function valueAt(input, path) {
     let current = input;
     for (const segment of path) {
@@ -29743,7 +29778,9 @@ function formatDuration(ms) {
     seconds -= hours * 3600;
     const minutes = Math.floor(seconds / 60);
     seconds -= minutes * 60;
-    return ((hours > 0 ? `${hours}h` : '') + (minutes > 0 ? `${minutes}m` : '') + (seconds > 0 ? `${seconds}s` : ''));
+    return ((hours > 0 ? `${hours}h` : '') +
+        (minutes > 0 ? `${minutes}m` : '') +
+        (seconds > 0 ? `${seconds}s` : ''));
 }
 /** Matches request rates: `50/s`, `50/1s`, `3000/m`, `5/100ms`. */
 const RATE_PATTERN = '^\\d+(\\.\\d+)?/(\\d+(\\.\\d+)?)?(h|m|s|ms)$';
@@ -29758,11 +29795,11 @@ function parseRate(text) {
     if (!(perMs > 0) || !(count > 0))
         return undefined;
     const perSecond = (count * 1000) / perMs;
-    // vegeta's -rate takes an integer count per duration; a fractional count is rescaled.
+    // vegeta's -rate takes a whole count per duration, so 2.5/s becomes 2500/1000s.
     const vegeta = Number.isInteger(count)
         ? `${count}/${formatDuration(perMs)}`
-        : `${Math.round(perSecond * 1000)}/1000ms`;
-    return { perSecond, vegeta: vegeta.replace('/1000ms', '/1s') };
+        : `${Math.round(perSecond * 1000)}/1000s`;
+    return { perSecond, vegeta };
 }
 /** Matches signed percentages: `+10%`, `-5%`, `0.5%`. */
 const PERCENT_PATTERN = '^[+-]?\\d+(\\.\\d+)?%$';
@@ -29888,7 +29925,9 @@ const schema_endpointSchema = union([
         return { method: method.toUpperCase(), path };
     })
         .pipe(object({
-        method: schemas_enum(HTTP_METHODS, { error: METHOD_HINT }),
+        method: schemas_enum(HTTP_METHODS, {
+            error: `expected "METHOD /path" with a method of ${HTTP_METHODS.join(', ')}`,
+        }),
         path: schemas_string(),
     })),
     endpointObject,
@@ -29947,27 +29986,33 @@ const suiteEntrySchema = strictObject({
 const configFileSchema = strictObject({
     version: literal(1, { error: 'expected 1, the only configuration version' }).optional(),
     target: strictObject({
-        compose: union([nonEmptyString('expected a compose file path'), array(nonEmptyString('expected a compose file path')).min(1)], {
+        compose: union([
+            nonEmptyString('expected a compose file path'),
+            array(nonEmptyString('expected a compose file path')).min(1),
+        ], {
             error: 'expected a compose file path or a list of them',
         })
             .meta({ description: 'Compose file(s), relative to this file.' }),
-        url: url({ protocol: /^https?$/u, error: 'expected an http or https URL such as http://localhost:8080' })
+        url: url({
+            protocol: /^https?$/u,
+            error: 'expected an http or https URL such as http://localhost:8080',
+        })
             .meta({ description: 'Base URL of the service under test.' }),
         ready: schemas_string({ error: 'expected a path such as /health or a URL' })
             .meta({ description: 'Path or URL polled until it answers 2xx; defaults to url.' })
             .optional(),
         'ready-timeout': schema_duration('How long to wait for the stack to become ready.').optional(),
         build: schemas_boolean({ error: 'expected true or false' })
-            .meta({ description: 'Build images before starting (compose up --build). Default true.' })
+            .meta({
+            description: 'Build images before starting (compose up --build). Default true.',
+        })
             .optional(),
         services: array(nonEmptyString('expected a service name'), {
             error: 'expected a list of service names',
         })
             .meta({ description: 'Start only these services (and their dependencies).' })
             .optional(),
-        env: environment
-            .meta({ description: 'Variables for compose interpolation.' })
-            .optional(),
+        env: environment.meta({ description: 'Variables for compose interpolation.' }).optional(),
     }, { error: 'expected a mapping with compose and url' }),
     endpoints: array(schema_endpointSchema, { error: 'expected a list of endpoints' })
         .min(1, { error: 'expected at least one endpoint' })
@@ -29979,13 +30024,17 @@ const configFileSchema = strictObject({
     scale: schemas_number({ error: 'expected a number such as 0.5' })
         .positive({ error: 'expected a number above 0' })
         .max(100, { error: 'expected a number no larger than 100' })
-        .meta({ description: 'Multiplies the durations of the shipped scenarios, for short CI runs.' })
+        .meta({
+        description: 'Multiplies the durations of the shipped scenarios, for short CI runs.',
+    })
         .optional(),
     budgets: budgetsSchema.optional(),
     regression: regressionSchema.optional(),
     baseline: strictObject({
         missing: schemas_enum(['pass', 'fail'], { error: 'expected pass or fail' })
-            .meta({ description: 'Verdict when no baseline exists: pass (with a notice) or fail.' })
+            .meta({
+            description: 'Verdict when no baseline exists: pass (with a notice) or fail.',
+        })
             .optional(),
     }, { error: 'expected a mapping' })
         .optional(),
@@ -30134,17 +30183,21 @@ function loadConfig(options) {
 /** Validates and resolves configuration text; exported for tests. */
 function parseConfig(text, context) {
     const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const document = (0,dist/* parseDocument */.Tp)(text, {
+        lineCounter: lines,
+        prettyErrors: false,
+        uniqueKeys: true,
+    });
     const sourceMap = context.fileName
         ? { fileName: context.fileName, document, lines }
         : undefined;
     if (document.errors.length > 0) {
         throw new ConfigError(context.source, document.errors.map((error) => {
-            const position = error.linePos?.[0];
+            const { line, col } = lines.linePos(error.pos[0]);
             return {
                 path: '(YAML)',
                 message: `${error.message.split('\n')[0] ?? error.message}; fix the YAML syntax`,
-                location: position && context.fileName ? `${context.fileName}:${position.line}:${position.col}` : undefined,
+                location: context.fileName ? `${context.fileName}:${line}:${col}` : undefined,
             };
         }));
     }
@@ -30152,29 +30205,46 @@ function parseConfig(text, context) {
     let raw = document.toJS() ?? {};
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
         throw new ConfigError(context.source, [
-            { path: '(top level)', message: 'expected a mapping of keys such as target and suite', received: raw },
+            {
+                path: '(top level)',
+                message: 'expected a mapping of keys such as target and suite',
+                received: raw,
+            },
         ]);
     }
     for (const override of context.overrides)
         raw = setIn(raw, override.path, override.value);
-    raw = interpolate(raw, context.env, problems);
+    const unset = [];
+    raw = interpolate(raw, context.env, unset);
+    for (const variable of unset) {
+        problems.push({
+            path: formatPath(variable.path),
+            message: `variable ${variable.name} is not set; set it, or give a default as \${${variable.name}:-value}`,
+            received: variable.text,
+            location: sourceMap ? locate(sourceMap, variable.path) : undefined,
+        });
+    }
     const parsed = configFileSchema.safeParse(raw);
     if (!parsed.success) {
-        problems.push(...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap));
+        // A value with an unset variable fails its format too; its first problem says why.
+        const reported = new Set(problems.map((problem) => problem.path));
+        problems.push(...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap).filter((problem) => !reported.has(problem.path)));
     }
     if (problems.length > 0 || !parsed.success) {
         throw new ConfigError(context.source, relabel(problems, context.overrides));
     }
-    const config = resolveConfig(parsed.data, context, problems, sourceMap);
+    const config = resolveConfig(parsed.data, raw, context, problems, sourceMap);
     if (problems.length > 0)
         throw new ConfigError(context.source, relabel(problems, context.overrides));
     return config;
 }
-function resolveConfig(file, context, problems, sourceMap) {
+function resolveConfig(file, raw, context, problems, sourceMap) {
+    // Problems quote the value as written, which `received` overrides for derived values.
     const report = (path, message, received) => {
         const problem = { path: formatPath(path), message };
-        if (received !== undefined)
-            problem.received = received;
+        const written = received ?? load_config_valueAt(raw, path);
+        if (written !== undefined)
+            problem.received = written;
         const located = sourceMap ? locate(sourceMap, path) : undefined;
         if (located)
             problem.location = located;
@@ -30191,11 +30261,15 @@ function resolveConfig(file, context, problems, sourceMap) {
         else
             report(['target', 'ready'], 'expected a path starting with / or an http(s) URL', ready);
     }
-    const composeList = Array.isArray(file.target.compose) ? file.target.compose : [file.target.compose];
+    const composeList = Array.isArray(file.target.compose)
+        ? file.target.compose
+        : [file.target.compose];
     const composeFiles = composeList.map((path, index) => {
         const absolute = (0,external_node_path_namespaceObject.resolve)(context.baseDir, path);
         if (!(0,external_node_fs_namespaceObject.existsSync)(absolute)) {
-            const at = Array.isArray(file.target.compose) ? ['target', 'compose', index] : ['target', 'compose'];
+            const at = Array.isArray(file.target.compose)
+                ? ['target', 'compose', index]
+                : ['target', 'compose'];
             report(at, `compose file not found at ${absolute}; give a path relative to the configuration file`, path);
         }
         return absolute;
@@ -30242,7 +30316,7 @@ function resolveEndpoints(inputs, url, budgets, tolerances, report) {
     const list = inputs ?? [{ method: 'GET', path: new URL(url).pathname || '/' }];
     const seen = new Map();
     return list.map((input, index) => {
-        const method = (input.method ?? 'GET');
+        const method = input.method ?? 'GET';
         const key = 'name' in input && input.name !== undefined ? input.name : `${method} ${input.path}`;
         const first = seen.get(key);
         if (first !== undefined) {
@@ -30295,12 +30369,8 @@ function resolveTolerances(input, inherited) {
         return tolerances;
     // The schema has checked the signs, so only the size of each fraction matters here.
     const assign = (key, value) => {
-        if (value === undefined)
-            return;
-        if (value === null)
-            delete tolerances[key];
-        else
-            tolerances[key] = Math.abs(value);
+        if (value !== undefined)
+            tolerances[key] = value === null ? undefined : Math.abs(value);
     };
     assign('p50', input.p50);
     assign('p90', input.p90);
@@ -30324,7 +30394,8 @@ function resolveK6(entry, index, warmupMs, ctx) {
     const at = typeof entry.k6 === 'string' ? ['suite', index, 'k6'] : ['suite', index, 'k6', 'script'];
     const shipped = ctx.catalog.k6.get(spec.script);
     if (shipped) {
-        const durationMs = ('duration' in spec && spec.duration !== undefined ? spec.duration : shipped.durationMs) * ctx.scale;
+        const durationMs = ('duration' in spec && spec.duration !== undefined ? spec.duration : shipped.durationMs) *
+            ctx.scale;
         return {
             tool: 'k6',
             name: entry.name ?? `k6 ${shipped.name}`,
@@ -30345,7 +30416,7 @@ function resolveK6(entry, index, warmupMs, ctx) {
         ctx.report(at, `k6 script not found at ${script}; give a path relative to the configuration file`, spec.script);
     }
     if ('rate' in spec && spec.rate !== undefined) {
-        ctx.report(['suite', index, 'k6', 'rate'], 'rate applies to shipped scenarios only; set the arrival rate in your script', spec.rate.vegeta);
+        ctx.report(['suite', index, 'k6', 'rate'], 'rate applies to shipped scenarios only; set the arrival rate in your script');
     }
     const result = {
         tool: 'k6',
@@ -30379,7 +30450,9 @@ function resolveVegeta(entry, index, warmupMs, ctx) {
         }
     }
     const rate = spec?.rate;
-    const defaultName = targetsText !== undefined ? `vegeta ${(0,external_node_path_namespaceObject.basename)(targetsText, (0,external_node_path_namespaceObject.extname)(targetsText))}` : `vegeta ${profileName}`;
+    const defaultName = targetsText !== undefined
+        ? `vegeta ${(0,external_node_path_namespaceObject.basename)(targetsText, (0,external_node_path_namespaceObject.extname)(targetsText))}`
+        : `vegeta ${profileName}`;
     const result = {
         tool: 'vegeta',
         name: entry.name ?? defaultName,
@@ -30406,13 +30479,26 @@ function resolveVegeta(entry, index, warmupMs, ctx) {
 function looksLikePath(text) {
     return text.includes('/') || text.includes('\\') || (0,external_node_path_namespaceObject.extname)(text) !== '';
 }
+function load_config_valueAt(value, path) {
+    let current = value;
+    for (const segment of path) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[segment];
+    }
+    return current;
+}
 function setIn(target, path, value) {
     if (path.length === 0)
         return value;
     const [head, ...rest] = path;
     const container = target !== null && typeof target === 'object'
-        ? (Array.isArray(target) ? [...target] : { ...target })
-        : typeof head === 'number' ? [] : {};
+        ? (Array.isArray(target)
+            ? [...target]
+            : { ...target })
+        : typeof head === 'number'
+            ? []
+            : {};
     container[head] = setIn(container[head], rest, value);
     return container;
 }
@@ -30420,7 +30506,9 @@ function relabel(problems, overrides) {
     return problems.map((problem) => {
         const override = overrides.find((candidate) => {
             const path = formatPath(candidate.path);
-            return problem.path === path || problem.path.startsWith(`${path}.`) || problem.path.startsWith(`${path}[`);
+            return (problem.path === path ||
+                problem.path.startsWith(`${path}.`) ||
+                problem.path.startsWith(`${path}[`));
         });
         if (!override)
             return problem;
@@ -30451,7 +30539,10 @@ const numberFormats = new Map();
 function formatNumber(value, decimals) {
     let format = numberFormats.get(decimals);
     if (!format) {
-        format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+        format = new Intl.NumberFormat('en-US', {
+            minimumFractionDigits: decimals,
+            maximumFractionDigits: decimals,
+        });
         numberFormats.set(decimals, format);
     }
     return format.format(value);
@@ -30539,7 +30630,7 @@ const METRICS = [
 function metricDefinition(id) {
     const definition = METRICS.find((metric) => metric.id === id);
     if (!definition)
-        throw new Error(`Unknown metric ${String(id)}`);
+        throw new Error(`Unknown metric ${id}`);
     return definition;
 }
 
@@ -30593,16 +30684,18 @@ const toleranceComparator = {
             }
         }
         let verdict = failures.length > 0 ? 'fail' : 'pass';
-        if (!base && verdict === 'pass') {
-            if (policy.onMissingBaseline === 'fail') {
+        let baseline = 'present';
+        if (!base) {
+            baseline = policy.onMissingBaseline === 'fail' ? 'missing-fails' : 'missing';
+            if (baseline === 'missing-fails') {
                 verdict = 'fail';
                 failures.push('No baseline was found, and the configuration says a missing baseline fails (baseline.missing: fail).');
             }
-            else {
+            else if (verdict === 'pass') {
                 verdict = 'no-baseline';
             }
         }
-        return { verdict, failures, scenarios, missingScenarios, counts };
+        return { verdict, baseline, failures, scenarios, missingScenarios, counts };
     },
 };
 function compareScenario(head, base, policy) {
@@ -30622,7 +30715,13 @@ function compareScenario(head, base, policy) {
 function compareEndpoint(head, base, policy) {
     const metrics = METRICS.map((definition) => compareMetric(definition, head, base, policy));
     const status = metrics.reduce((worst, metric) => (SEVERITY[metric.status] > SEVERITY[worst] ? metric.status : worst), 'not-gated');
-    return { key: head.key, status, inBaseline: base !== undefined, requests: head.requests, metrics };
+    return {
+        key: head.key,
+        status,
+        inBaseline: base !== undefined,
+        requests: head.requests,
+        metrics,
+    };
 }
 /** Judges one metric of one endpoint. */
 function compareMetric(definition, head, base, policy) {
@@ -30695,7 +30794,9 @@ function regressionReason(definition, value, base, tolerance) {
     }
     const change = base === 0 ? '' : ` (${formatRelativeChange((value - base) / base)})`;
     const verb = definition.better === 'lower' ? 'rose' : 'fell';
-    const allowed = definition.better === 'lower' ? `+${formatTolerance(tolerance)}` : `-${formatTolerance(tolerance)}`;
+    const allowed = definition.better === 'lower'
+        ? `+${formatTolerance(tolerance)}`
+        : `-${formatTolerance(tolerance)}`;
     return `${definition.label} ${verb} from ${from} to ${to}${change}, beyond the allowed ${allowed}`;
 }
 function formatTolerance(fraction) {
@@ -31136,13 +31237,13 @@ function toAlignment(value) {
  */
 /** Escapes text for a Markdown paragraph or table cell. */
 function escapeMarkdown(text) {
-    return text
+    return (text
         .replace(/&/gu, '&amp;')
         .replace(/</gu, '&lt;')
         .replace(/>/gu, '&gt;')
         // Brackets are escaped, so parentheses can never complete a link and need no escape.
         .replace(/[\\`*_{}[\]#|~]/gu, (character) => `\\${character}`)
-        .replace(/\r?\n/gu, ' ');
+        .replace(/\r?\n/gu, ' '));
 }
 /**
  * Renders text as an inline code span that survives a table cell: backticks in the text get a
@@ -31217,13 +31318,13 @@ function renderCompared({ head, base }) {
         const baseValue = base ? (pick(base) ?? '–') : undefined;
         rows.push(baseValue === undefined ? [label, headValue] : [label, baseValue, headValue]);
     };
-    add('Commit', (run) => (run.source.commit ? codeSpan(run.source.commit.slice(0, 12)) : undefined));
+    add('Commit', (run) => run.source.commit ? codeSpan(run.source.commit.slice(0, 12)) : undefined);
     add('Ref', (run) => (run.source.ref ? codeSpan(run.source.ref) : undefined));
     add('Recorded', (run) => formatTime(run.createdAt));
     add('perf-gate', (run) => escapeMarkdown(run.perfGateVersion));
     const tools = new Set([...Object.keys(head.tools), ...Object.keys(base?.tools ?? {})]);
     for (const tool of [...tools].sort())
-        add(escapeMarkdown(tool), (run) => (run.tools[tool] ? escapeMarkdown(run.tools[tool]) : undefined));
+        add(escapeMarkdown(tool), (run) => run.tools[tool] ? escapeMarkdown(run.tools[tool]) : undefined);
     add('Machine', (run) => run.environment
         ? escapeMarkdown(`${run.environment.cpuCount} × ${run.environment.cpuModel}, ${formatNumber(run.environment.memoryBytes / 2 ** 30, 1)} GiB, ${run.environment.os} ${run.environment.kernel}`)
         : undefined);
@@ -31261,7 +31362,12 @@ function renderErrors(head) {
     for (const scenario of head.scenarios) {
         for (const endpoint of scenario.endpoints) {
             for (const [message, count] of Object.entries(endpoint.errors)) {
-                rows.push([escapeMarkdown(scenario.name), codeSpan(endpoint.key), formatNumber(count, 0), escapeMarkdown(message.slice(0, 300))]);
+                rows.push([
+                    escapeMarkdown(scenario.name),
+                    codeSpan(endpoint.key),
+                    formatNumber(count, 0),
+                    escapeMarkdown(message.slice(0, 300)),
+                ]);
             }
         }
     }
@@ -31271,7 +31377,7 @@ function renderErrors(head) {
 }
 function renderCrossChecks(head) {
     const lines = [
-        'Figures recomputed from every request of the raw output, compared with the tool\'s own summary of the same run (warm-up included).',
+        "Figures recomputed from every request of the raw output, compared with the tool's own summary of the same run (warm-up included).",
         '',
     ];
     for (const scenario of head.scenarios) {
@@ -31310,7 +31416,7 @@ function fitToLimit(sections, limit, fullReportHint) {
     text = join([...current, { text: droppedNote }]);
     if (text.length <= limit)
         return text;
-    current = current.map((section) => (section.shrink ? { text: section.shrink(), required: true } : section));
+    current = current.map((section) => section.shrink ? { text: section.shrink(), required: true } : section);
     text = join([...current, { text: droppedNote }]);
     if (text.length <= limit)
         return text;
@@ -31318,7 +31424,9 @@ function fitToLimit(sections, limit, fullReportHint) {
     const cut = text.slice(0, Math.max(0, limit - cutNote.length));
     // Close a code block or a details element left open by the cut, so the note renders.
     const openFence = (cut.match(/^```/gmu)?.length ?? 0) % 2 === 1 ? '\n```' : '';
-    const openDetails = (cut.match(/<details[ >]/gu)?.length ?? 0) > (cut.match(/<\/details>/gu)?.length ?? 0) ? '\n</details>' : '';
+    const openDetails = (cut.match(/<details[ >]/gu)?.length ?? 0) > (cut.match(/<\/details>/gu)?.length ?? 0)
+        ? '\n</details>'
+        : '';
     const closing = openFence + openDetails;
     return cut.slice(0, Math.max(0, cut.length - closing.length)) + closing + cutNote;
 }
@@ -31339,6 +31447,8 @@ function join(sections) {
 
 
 
+/** Failing endpoints listed under the headline; the tables have the rest. */
+const MAX_HEADLINE_ITEMS = 15;
 /** Rows per scenario table when a report must shrink: failing and faster rows only, at most this many. */
 const SHRUNK_ROWS = 100;
 const STATUS_LABELS = {
@@ -31348,7 +31458,7 @@ const STATUS_LABELS = {
     'over-budget': '❌ over budget',
     'no-baseline': '🆕 no baseline',
     'no-data': '⚪ no data',
-    'not-gated': '➖',
+    'not-gated': '➖ not gated',
 };
 /** Renders the whole report, shortened to fit `maxLength` when needed. */
 function renderReport(input) {
@@ -31368,32 +31478,74 @@ function renderReport(input) {
     ];
     return fitToLimit(sections, input.maxLength ?? COMMENT_LIMIT, input.fullReportHint);
 }
+/** Lists what failed: one line per endpoint with its failing metrics, then other failures. */
+function renderFailures(comparison) {
+    const { counts } = comparison;
+    const failing = comparison.scenarios.flatMap((scenario) => scenario.endpoints
+        .filter((endpoint) => endpoint.status === 'regression' || endpoint.status === 'over-budget')
+        .map((endpoint) => ({ scenario, endpoint })));
+    const parts = [];
+    if (counts.regressions > 0)
+        parts.push(`${plural(counts.regressions, 'metric')} regressed`);
+    if (counts.overBudget > 0)
+        parts.push(`${plural(counts.overBudget, 'budget')} exceeded`);
+    const lines = [];
+    if (parts.length > 0) {
+        lines.push(`**${parts.join(', ')}** on ${formatNumber(failing.length, 0)} of ${plural(counts.endpoints, 'endpoint')}:`, '');
+    }
+    for (const { scenario, endpoint } of failing.slice(0, MAX_HEADLINE_ITEMS)) {
+        const metrics = endpoint.metrics
+            .filter((metric) => metric.status === 'regression' || metric.status === 'over-budget')
+            .map(describeFailingMetric);
+        lines.push(`- ${codeSpan(endpoint.key)} in ${escapeMarkdown(scenario.name)}: ${metrics.join(', ')}`);
+    }
+    if (failing.length > MAX_HEADLINE_ITEMS)
+        lines.push(`- … and ${failing.length - MAX_HEADLINE_ITEMS} more endpoints, in the tables below`);
+    const other = comparison.scenarios.flatMap((scenario) => scenario.failures.map((failure) => `${scenario.name}: ${failure}`));
+    if (comparison.baseline === 'missing-fails') {
+        other.push('No baseline was found, and the configuration says a missing baseline fails (baseline.missing: fail).');
+    }
+    if (other.length > 0) {
+        if (lines.length > 0)
+            lines.push('');
+        for (const failure of other)
+            lines.push(`- ${escapeMarkdown(failure)}`);
+    }
+    return lines;
+}
+function describeFailingMetric(metric) {
+    const definition = metricDefinition(metric.metric);
+    const value = (number) => formatValue(definition.unit, number);
+    if (metric.status === 'over-budget' && metric.head !== undefined && metric.budget !== undefined) {
+        return `${definition.label} ${value(metric.head)} over the ${value(metric.budget)} budget`;
+    }
+    if (metric.head === undefined || metric.base === undefined)
+        return definition.label;
+    const change = metric.change === undefined
+        ? ''
+        : ` (${definition.toleranceKind === 'absolute' ? formatPointChange(metric.change) : formatRelativeChange(metric.change)})`;
+    return `${definition.label} ${value(metric.base)} → ${value(metric.head)}${change}`;
+}
 function renderHeadline(input) {
     const { comparison, base } = input;
     const { counts } = comparison;
     const lines = [];
     switch (comparison.verdict) {
         case 'fail': {
-            const title = counts.regressions > 0 ? 'slower than the baseline' : counts.overBudget > 0 ? 'over budget' : 'failed';
+            const title = counts.regressions > 0
+                ? 'slower than the baseline'
+                : counts.overBudget > 0
+                    ? 'over budget'
+                    : 'failed';
             lines.push(`## ❌ perf-gate: ${title}`, '');
-            const parts = [];
-            if (counts.regressions > 0)
-                parts.push(plural(counts.regressions, 'regression'));
-            if (counts.overBudget > 0)
-                parts.push(plural(counts.overBudget, 'budget exceeded', 'budgets exceeded'));
-            const other = comparison.failures.length - counts.regressions - counts.overBudget;
-            if (other > 0)
-                parts.push(plural(other, 'other failure'));
-            lines.push(`**${parts.join(', ')}** across ${plural(counts.endpoints, 'endpoint')} in ${plural(comparison.scenarios.length, 'scenario')}:`, '');
-            for (const failure of comparison.failures.slice(0, 20))
-                lines.push(`- ${escapeMarkdown(failure)}`);
-            if (comparison.failures.length > 20)
-                lines.push(`- … and ${comparison.failures.length - 20} more, listed in the tables below`);
+            lines.push(...renderFailures(comparison));
             break;
         }
         case 'pass': {
             lines.push('## ✅ perf-gate: no regression', '');
-            const faster = counts.improvements > 0 ? `; ${plural(counts.improvements, 'metric')} faster than the baseline` : '';
+            const faster = counts.improvements > 0
+                ? `; ${plural(counts.improvements, 'metric')} faster than the baseline`
+                : '';
             lines.push(`${plural(counts.endpoints, 'endpoint')} in ${plural(comparison.scenarios.length, 'scenario')} within budget and tolerance${faster}.`);
             break;
         }
@@ -31405,7 +31557,9 @@ function renderHeadline(input) {
             break;
     }
     lines.push('');
-    lines.push(base ? `Compared with ${describeRun(base)}; this run is ${describeRun(input.head)}.` : `This run is ${describeRun(input.head)}.`);
+    lines.push(base
+        ? `Baseline: ${describeRun(base)}. This run: ${describeRun(input.head)}.`
+        : `This run: ${describeRun(input.head)}.`);
     if (comparison.missingScenarios.length > 0) {
         lines.push('', `Not run this time, though in the baseline: ${comparison.missingScenarios.map(codeSpan).join(', ')}.`);
     }
@@ -31449,7 +31603,10 @@ function comparisonTable(scenario, maxRows) {
         shown = rows.filter((row) => row.severity > 0).slice(0, maxRows);
     const lines = [];
     if (shown.length > 0) {
-        lines.push(markdownTable([['Endpoint', 'Metric', 'Budget', 'Baseline', 'This run', 'Change', 'Status'], ...shown.map((row) => row.cells)], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'], alignDelimiters: false }));
+        lines.push(markdownTable([
+            ['Endpoint', 'Metric', 'Budget', 'Baseline', 'This run', 'Change', 'Status'],
+            ...shown.map((row) => row.cells),
+        ], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'], alignDelimiters: false }));
     }
     if (shown.length < rows.length)
         lines.push('', `_${rows.length - shown.length} passing rows left out to fit GitHub's comment limit._`);
@@ -31457,8 +31614,20 @@ function comparisonTable(scenario, maxRows) {
 }
 /** Without a baseline there is nothing to compare: one row per endpoint with its figures. */
 function measurementTable(scenario) {
-    const columns = ['p50', 'p90', 'p95', 'p99', 'errorRatio', 'throughput'];
-    const header = ['Endpoint', 'Requests', ...columns.map((id) => metricDefinition(id).label), 'Status'];
+    const columns = [
+        'p50',
+        'p90',
+        'p95',
+        'p99',
+        'errorRatio',
+        'throughput',
+    ];
+    const header = [
+        'Endpoint',
+        'Requests',
+        ...columns.map((id) => metricDefinition(id).label),
+        'Status',
+    ];
     const rows = scenario.endpoints.map((endpoint) => {
         const cells = columns.map((id) => {
             const metric = endpoint.metrics.find((candidate) => candidate.metric === id);
@@ -31467,30 +31636,56 @@ function measurementTable(scenario) {
             const text = formatValue(metricDefinition(id).unit, metric.head);
             return metric.status === 'over-budget' ? `**${text}** ❌` : text;
         });
-        const status = endpoint.status === 'over-budget' ? `**${STATUS_LABELS['over-budget']}**` : endpoint.metrics.some((metric) => metric.budget !== undefined) ? '✅ within budget' : STATUS_LABELS['no-baseline'];
+        const status = endpoint.status === 'over-budget'
+            ? `**${STATUS_LABELS['over-budget']}**`
+            : endpoint.metrics.some((metric) => metric.budget !== undefined)
+                ? '✅ within budget'
+                : STATUS_LABELS['no-baseline'];
         return [codeSpan(endpoint.key), formatNumber(endpoint.requests, 0), ...cells, status];
     });
-    return markdownTable([header, ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], alignDelimiters: false });
+    return markdownTable([header, ...rows], {
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+        alignDelimiters: false,
+    });
 }
 function severityOf(endpoint) {
-    return endpoint.status === 'regression' || endpoint.status === 'over-budget' ? 2 : endpoint.status === 'improvement' ? 1 : 0;
+    return endpoint.status === 'regression' || endpoint.status === 'over-budget'
+        ? 2
+        : endpoint.status === 'improvement'
+            ? 1
+            : 0;
 }
 function metricRow(endpoint, metric, first) {
     const definition = metricDefinition(metric.metric);
-    const value = (number) => (number === undefined ? '–' : formatValue(definition.unit, number));
+    const value = (number) => number === undefined ? '–' : formatValue(definition.unit, number);
     let change = '–';
     if (metric.change !== undefined) {
-        change = definition.toleranceKind === 'absolute' ? formatPointChange(metric.change) : formatRelativeChange(metric.change);
+        change =
+            definition.toleranceKind === 'absolute'
+                ? formatPointChange(metric.change)
+                : formatRelativeChange(metric.change);
     }
-    const status = metric.status === 'regression' || metric.status === 'over-budget' ? `**${STATUS_LABELS[metric.status]}**` : STATUS_LABELS[metric.status];
-    return [first ? codeSpan(endpoint.key) : '', definition.label, value(metric.budget), value(metric.base), value(metric.head), change, status];
+    const status = metric.status === 'regression' || metric.status === 'over-budget'
+        ? `**${STATUS_LABELS[metric.status]}**`
+        : STATUS_LABELS[metric.status];
+    return [
+        first ? codeSpan(endpoint.key) : '',
+        definition.label,
+        value(metric.budget),
+        value(metric.base),
+        value(metric.head),
+        change,
+        status,
+    ];
 }
 function describeScenario(result) {
     const settings = Object.entries(result.settings)
         .map(([key, value]) => `${key} ${escapeMarkdown(String(value))}`)
         .join(', ');
     const requests = `${formatNumber(result.total.requests, 0)} requests in ${formatNumber(result.measuredSeconds, 1)} s measured`;
-    const warmup = result.warmup.requests > 0 ? ` after ${formatNumber(result.warmup.requests, 0)} in the warm-up` : '';
+    const warmup = result.warmup.requests > 0
+        ? ` after ${formatNumber(result.warmup.requests, 0)} in the warm-up`
+        : '';
     return `${result.tool}: ${settings || 'no settings recorded'}. ${requests}${warmup}.`;
 }
 function renderFooter(input) {
@@ -31648,7 +31843,9 @@ class EndpointAccumulator {
         const status = String(sample.status);
         this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
         if (sample.error) {
-            const message = this.errors.has(sample.error) || this.errors.size < MAX_ERROR_MESSAGES ? sample.error : OTHER_ERRORS_KEY;
+            const message = this.errors.has(sample.error) || this.errors.size < MAX_ERROR_MESSAGES
+                ? sample.error
+                : OTHER_ERRORS_KEY;
             this.errors.set(message, (this.errors.get(message) ?? 0) + 1);
         }
         this.histogram.record(sample.latencyMs);
@@ -31681,7 +31878,12 @@ class ScenarioAccumulator {
     options;
     endpoints = new Map();
     total = new EndpointAccumulator('(all endpoints)');
-    all = { requests: 0, failures: 0, statusCodes: new Map(), histogram: new LatencyHistogram() };
+    all = {
+        requests: 0,
+        failures: 0,
+        statusCodes: new Map(),
+        histogram: new LatencyHistogram(),
+    };
     warmup = { requests: 0, failures: 0 };
     startMs;
     firstMeasuredMs = Number.POSITIVE_INFINITY;
@@ -31835,12 +32037,20 @@ function crossCheck(all, summary, source) {
         checks.push({ metric, ours, tool, status: withinBand(tool, low, high) ? 'match' : 'mismatch' });
     }
     const exact = all.histogram.summarize();
-    for (const [field, metric] of [['maxMs', 'max'], ['meanMs', 'mean']]) {
+    for (const [field, metric] of [
+        ['maxMs', 'max'],
+        ['meanMs', 'mean'],
+    ]) {
         const tool = summary.latency[field];
         const ours = exact[field];
         if (tool === undefined || ours === undefined)
             continue;
-        checks.push({ metric, ours, tool, status: withinBand(tool, ours, ours) ? 'match' : 'mismatch' });
+        checks.push({
+            metric,
+            ours,
+            tool,
+            status: withinBand(tool, ours, ours) ? 'match' : 'mismatch',
+        });
     }
     return checks;
 }
@@ -32030,7 +32240,9 @@ async function readHead(path, bytes = 65_536) {
         if (!gzip)
             return head.toString('utf8');
         // A truncated gzip member cannot be finished; take what inflates before the cut.
-        return (0,external_node_zlib_namespaceObject.gunzipSync)(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ }).subarray(0, bytes).toString('utf8');
+        return (0,external_node_zlib_namespaceObject.gunzipSync)(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ })
+            .subarray(0, bytes)
+            .toString('utf8');
     }
     finally {
         await handle.close();
@@ -32057,7 +32269,9 @@ function numberAt(object, key) {
 function detectSummaryFormat(document) {
     if (!isObject(document))
         return undefined;
-    if (typeof document.version === 'string' && isObject(document.results) && Array.isArray(document.results.metrics)) {
+    if (typeof document.version === 'string' &&
+        isObject(document.results) &&
+        Array.isArray(document.results.metrics)) {
         return 'k6-machine-readable';
     }
     if (isObject(document.metrics) && 'root_group' in document) {
@@ -32097,13 +32311,22 @@ function parseK6Legacy(document, format) {
         const metric = metrics[name];
         if (!isObject(metric))
             return undefined;
-        return format === 'k6-handle-summary' ? (isObject(metric.values) ? metric.values : undefined) : metric;
+        return format === 'k6-handle-summary'
+            ? isObject(metric.values)
+                ? metric.values
+                : undefined
+            : metric;
     };
     const reqs = valuesOf('http_reqs');
     const duration = valuesOf('http_req_duration');
     const failed = valuesOf('http_req_failed');
     const dropped = valuesOf('dropped_iterations');
-    const summary = { tool: 'k6', format, latency: trendToLatency(duration), thresholdsFailed: [] };
+    const summary = {
+        tool: 'k6',
+        format,
+        latency: trendToLatency(duration),
+        thresholdsFailed: [],
+    };
     const requests = numberAt(reqs, 'count');
     if (requests !== undefined)
         summary.requests = requests;
@@ -32111,7 +32334,9 @@ function parseK6Legacy(document, format) {
     const failures = numberAt(failed, 'passes');
     if (failures !== undefined)
         summary.failures = failures;
-    const testRunMs = isObject(document.state) ? numberAt(document.state, 'testRunDurationMs') : undefined;
+    const testRunMs = isObject(document.state)
+        ? numberAt(document.state, 'testRunDurationMs')
+        : undefined;
     const rate = numberAt(reqs, 'rate');
     if (testRunMs !== undefined)
         summary.durationSeconds = testRunMs / 1000;
@@ -32196,7 +32421,12 @@ function parseVegetaReport(document) {
         return value === undefined ? undefined : value / 1e6;
     };
     const requests = numberAt(document, 'requests') ?? 0;
-    const summary = { tool: 'vegeta', format: 'vegeta-report', latency: {}, thresholdsFailed: [] };
+    const summary = {
+        tool: 'vegeta',
+        format: 'vegeta-report',
+        latency: {},
+        thresholdsFailed: [],
+    };
     summary.requests = requests;
     // A report of zero requests has all-zero latencies, which mean "no data", not "0 ms".
     if (requests > 0) {
@@ -32259,7 +32489,9 @@ async function ingestVegetaResults(stream, accumulator, namer, source) {
             });
         }
         const time = Date.parse(result.timestamp ?? '');
-        if (!Number.isFinite(time) || typeof result.latency !== 'number' || typeof result.code !== 'number') {
+        if (!Number.isFinite(time) ||
+            typeof result.latency !== 'number' ||
+            typeof result.code !== 'number') {
             throw new IngestError(`${source}:${lineNumber}: vegeta result without timestamp, code or latency: ${excerpt(buffer, start, end)}`, { remedy: 'Pass results from vegeta attack, encoded with vegeta encode --to json.' });
         }
         const method = result.method ?? 'GET';
@@ -32311,7 +32543,9 @@ async function readSummary(path) {
         document = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
     }
     catch (error) {
-        throw new IngestError(`Cannot read the summary ${path}: ${error.message}`, { cause: error });
+        throw new IngestError(`Cannot read the summary ${path}: ${error.message}`, {
+            cause: error,
+        });
     }
     return parseToolSummary(document, path);
 }
@@ -32371,7 +32605,10 @@ function scenarioFromSummary(summary, name) {
         scenario.droppedIterations = summary.droppedIterations;
     const messages = summary.errorMessages ?? [];
     if (messages.length > 0) {
-        const listed = messages.slice(0, 5).map((message) => `"${message}"`).join(', ');
+        const listed = messages
+            .slice(0, 5)
+            .map((message) => `"${message}"`)
+            .join(', ');
         const more = messages.length > 5 ? ` and ${messages.length - 5} more` : '';
         scenario.notes.push(`Distinct errors (the summary does not count them): ${listed}${more}.`);
     }
@@ -32455,7 +32692,9 @@ function startCommand(file, args, options, stdoutMode) {
     const done = new Promise((resolve, reject) => {
         child.once('error', (error) => {
             cleanup();
-            reject(error.code === 'ENOENT' ? new CommandNotFoundError(file) : new ToolError(`Cannot run ${file}: ${error.message}`, { cause: error }));
+            reject(error.code === 'ENOENT'
+                ? new CommandNotFoundError(file)
+                : new ToolError(`Cannot run ${file}: ${error.message}`, { cause: error }));
         });
         child.once('close', (exitCode, signal) => {
             cleanup();
@@ -32583,7 +32822,8 @@ async function runK6(entry, config, context) {
     await new Promise((resolve) => log.end(resolve));
     context.signal?.throwIfAborted();
     if (result.exitCode !== 0 && result.exitCode !== THRESHOLDS_CROSSED) {
-        const meaning = K6_EXIT_CODES[result.exitCode ?? -1] ?? (result.signal ? `it was stopped by ${result.signal}` : 'unknown reason');
+        const meaning = K6_EXIT_CODES[result.exitCode ?? -1] ??
+            (result.signal ? `it was stopped by ${result.signal}` : 'unknown reason');
         throw new ToolError(`k6 failed on ${entry.name} with exit code ${String(result.exitCode)} (${meaning}):\n${lastLines(result.stderr || result.stdout, 15)}`, { remedy: `The whole k6 output is in ${logFile}.` });
     }
     const scenario = await ingestK6({
@@ -32599,7 +32839,9 @@ async function runK6(entry, config, context) {
         throw new IngestError(`k6 exited with 99 (thresholds crossed) on ${entry.name}, but ${summaryFile} lists no failed threshold.`);
     }
     context.logger.info(`Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up` +
-        (scenario.thresholdsFailed.length > 0 ? `, ${scenario.thresholdsFailed.length} k6 threshold(s) crossed` : ''));
+        (scenario.thresholdsFailed.length > 0
+            ? `, ${scenario.thresholdsFailed.length} k6 threshold(s) crossed`
+            : ''));
     return scenario;
 }
 function describeLoad(entry, totalMs) {
@@ -32695,7 +32937,10 @@ async function locateTool(name, env = process.env) {
             remedy: INSTALL_HINTS[name],
         });
     }
-    const result = await runCommand(path, name === 'k6' ? ['version'] : ['-version'], { timeoutMs: 30_000, env });
+    const result = await runCommand(path, name === 'k6' ? ['version'] : ['-version'], {
+        timeoutMs: 30_000,
+        env,
+    });
     if (result.exitCode !== 0) {
         throw new ToolError(`${path} failed to print its version (exit code ${String(result.exitCode)}): ${result.stderr.trim()}`, {
             remedy: INSTALL_HINTS[name],
@@ -32764,15 +33009,23 @@ async function runVegeta(entry, config, context) {
     const totalMs = entry.warmupMs + entry.durationMs;
     const args = [
         'attack',
-        '-format', format,
-        '-targets', targetsFile,
-        '-rate', entry.rateText,
-        '-duration', formatDuration(totalMs),
-        '-timeout', formatDuration(entry.timeoutMs),
+        '-format',
+        format,
+        '-targets',
+        targetsFile,
+        '-rate',
+        entry.rateText,
+        '-duration',
+        formatDuration(totalMs),
+        '-timeout',
+        formatDuration(entry.timeoutMs),
         // Bodies are not needed for timing; keeping none saves memory and disk.
-        '-max-body', '0',
-        '-name', entry.name,
-        '-output', resultsFile,
+        '-max-body',
+        '0',
+        '-name',
+        entry.name,
+        '-output',
+        resultsFile,
     ];
     if (entry.workers !== undefined)
         args.push('-workers', String(entry.workers));
@@ -32805,7 +33058,9 @@ async function runVegeta(entry, config, context) {
     if (report.exitCode !== 0) {
         throw new ToolError(`vegeta report failed on ${resultsFile}: ${lastLines(report.stderr, 10)}`);
     }
-    const encode = streamCommand(context.tool.path, ['encode', '--to', 'json', resultsFile], { signal: context.signal });
+    const encode = streamCommand(context.tool.path, ['encode', '--to', 'json', resultsFile], {
+        signal: context.signal,
+    });
     const scenario = await ingestVegeta({
         name: entry.name,
         origin: 'run',
@@ -32825,7 +33080,7 @@ async function runVegeta(entry, config, context) {
 }
 /** Writes the configured endpoints as vegeta JSON targets, one per line. */
 function endpointTargets(config) {
-    return config.endpoints
+    return (config.endpoints
         .map((endpoint) => {
         const target = {
             method: endpoint.method,
@@ -32836,11 +33091,13 @@ function endpointTargets(config) {
             target.body = Buffer.from(endpoint.body).toString('base64');
         return JSON.stringify(target);
     })
-        .join('\n') + '\n';
+        .join('\n') + '\n');
 }
 function vegeta_runner_settingsOf(entry, config) {
     const settings = {
-        targets: entry.targetsFile ? (0,external_node_path_namespaceObject.relative)(config.baseDir, entry.targetsFile) : `${config.endpoints.length} configured endpoint(s)`,
+        targets: entry.targetsFile
+            ? (0,external_node_path_namespaceObject.relative)(config.baseDir, entry.targetsFile)
+            : `${config.endpoints.length} configured endpoint(s)`,
         rate: entry.rateText,
         duration: formatDuration(entry.durationMs),
         warmup: formatDuration(entry.warmupMs),
@@ -32874,7 +33131,10 @@ async function detectCompose(env = process.env) {
     for (const command of candidates) {
         const [file, ...prefix] = command;
         try {
-            const result = await runCommand(file, [...prefix, 'version', '--short'], { timeoutMs: 30_000, env });
+            const result = await runCommand(file, [...prefix, 'version', '--short'], {
+                timeoutMs: 30_000,
+                env,
+            });
             const version = /(\d+\.\d+\.\d+)/u.exec(result.stdout)?.[1];
             if (result.exitCode === 0 && version) {
                 return { command, version, generation: Number(version.split('.')[0]) >= 2 ? 2 : 1 };
@@ -32885,7 +33145,9 @@ async function detectCompose(env = process.env) {
             failures.push(`${command.join(' ')}: ${error instanceof CommandNotFoundError ? 'not found' : error.message}`);
         }
     }
-    throw new ToolError(`No working docker compose was found (${failures.join('; ')}).`, { remedy: INSTALL_HINT });
+    throw new ToolError(`No working docker compose was found (${failures.join('; ')}).`, {
+        remedy: INSTALL_HINT,
+    });
 }
 /** One compose project: the stack under test. */
 class ComposeProject {
@@ -32900,7 +33162,9 @@ class ComposeProject {
         const args = ['up', '--detach', ...(options.build ? ['--build'] : []), ...options.services];
         const result = await this.run(args, { timeoutMs: options.timeoutMs, signal: options.signal });
         if (result.exitCode !== 0) {
-            const reason = result.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1000)} s` : `failed with exit code ${String(result.exitCode)}`;
+            const reason = result.timedOut
+                ? `timed out after ${Math.round(options.timeoutMs / 1000)} s`
+                : `failed with exit code ${String(result.exitCode)}`;
             throw new ToolError(`${this.describe('up')} ${reason}:\n${lastLines(result.stderr || result.stdout, 30)}`, {
                 remedy: 'Check that the compose files are valid and that every image builds: docker compose config; docker compose build.',
             });
@@ -32908,7 +33172,9 @@ class ComposeProject {
     }
     /** Returns the last `tail` lines of every service's log, with timestamps. */
     async logs(tail = 200) {
-        const result = await this.run(['logs', '--no-color', '--timestamps', '--tail', String(tail)], { timeoutMs: 60_000 });
+        const result = await this.run(['logs', '--no-color', '--timestamps', '--tail', String(tail)], {
+            timeoutMs: 60_000,
+        });
         return (result.stdout + (result.exitCode === 0 ? '' : `\n${result.stderr}`)).trimEnd();
     }
     /** Stops and removes containers, networks and volumes of the project, orphans included. */
@@ -32952,7 +33218,10 @@ async function listContainerIds(project, env) {
             remedy: 'Check that the Docker engine is running: docker info.',
         });
     }
-    return result.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    return result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
 }
 /** Lists the ids of every network of `project`. */
 async function listNetworkIds(project, env) {
@@ -32960,7 +33229,12 @@ async function listNetworkIds(project, env) {
         env,
         timeoutMs: 30_000,
     });
-    return result.exitCode === 0 ? result.stdout.split('\n').map((line) => line.trim()).filter(Boolean) : [];
+    return result.exitCode === 0
+        ? result.stdout
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean)
+        : [];
 }
 /** Inspects the containers of `project`. */
 async function inspectContainers(project, env) {
@@ -33013,37 +33287,57 @@ async function waitUntilReady(options) {
     const started = Date.now();
     const deadline = started + options.timeoutMs;
     const interval = options.intervalMs ?? 500;
-    let last = { ready: false, reason: 'not checked yet' };
+    let lastReason = 'not checked yet';
     while (Date.now() < deadline) {
         options.signal?.throwIfAborted();
-        last = checkContainers(await options.inspect());
-        if (!last.ready && last.fatal)
-            throw new TargetError(last.reason);
-        if (last.ready) {
-            last = await probe(options.readyUrl, Math.min(5_000, Math.max(1, deadline - Date.now())));
-            if (last.ready)
+        const containers = checkContainers(await options.inspect());
+        if (!containers.ready) {
+            if (containers.fatal)
+                throw new TargetError(containers.reason);
+            lastReason = containers.reason;
+        }
+        else {
+            const answer = await probe(options.readyUrl, Math.min(5_000, Math.max(1, deadline - Date.now())));
+            if (answer.ready)
                 return Date.now() - started;
+            lastReason = answer.reason;
         }
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(interval, undefined, options.signal ? { signal: options.signal } : undefined);
     }
-    throw new TargetError(`The target was not ready after ${Math.round(options.timeoutMs / 1000)} s: ${last.ready ? 'ready too late' : last.reason}.`, { remedy: 'Check the container logs below; raise target.ready-timeout if the service needs longer to start.' });
+    throw new TargetError(`The target was not ready after ${Math.round(options.timeoutMs / 1000)} s: ${lastReason}.`, {
+        remedy: 'Check the container logs below; raise target.ready-timeout if the service needs longer to start.',
+    });
 }
 /** Judges container states: a container that died or failed its health check ends the wait. */
 function checkContainers(containers) {
     if (containers.length === 0)
         return { ready: false, reason: 'no container of the project exists yet' };
     for (const container of containers) {
-        if ((container.status === 'exited' || container.status === 'dead') && (container.exitCode !== 0 || container.oomKilled)) {
-            const why = container.oomKilled ? 'was killed for running out of memory' : `exited with code ${container.exitCode}`;
-            return { ready: false, fatal: true, reason: `container ${container.name} (service ${container.service}) ${why}` };
+        if ((container.status === 'exited' || container.status === 'dead') &&
+            (container.exitCode !== 0 || container.oomKilled)) {
+            const why = container.oomKilled
+                ? 'was killed for running out of memory'
+                : `exited with code ${container.exitCode}`;
+            return {
+                ready: false,
+                fatal: true,
+                reason: `container ${container.name} (service ${container.service}) ${why}`,
+            };
         }
         if (container.health === 'unhealthy') {
-            const output = container.lastHealthOutput ? `; last health check output: ${container.lastHealthOutput}` : '';
-            return { ready: false, fatal: true, reason: `container ${container.name} (service ${container.service}) is unhealthy${output}` };
+            const output = container.lastHealthOutput
+                ? `; last health check output: ${container.lastHealthOutput}`
+                : '';
+            return {
+                ready: false,
+                fatal: true,
+                reason: `container ${container.name} (service ${container.service}) is unhealthy${output}`,
+            };
         }
     }
     // A container that exited with 0 is a finished one-off job, such as a migration.
-    const waiting = containers.filter((container) => !(container.status === 'exited' && container.exitCode === 0) && (container.status !== 'running' || container.health === 'starting'));
+    const waiting = containers.filter((container) => !(container.status === 'exited' && container.exitCode === 0) &&
+        (container.status !== 'running' || container.health === 'starting'));
     if (waiting.length > 0) {
         const states = waiting.map((container) => `${container.name} is ${container.health === 'starting' ? 'starting its health check' : container.status}`);
         return { ready: false, reason: states.join(', ') };
@@ -33052,7 +33346,10 @@ function checkContainers(containers) {
 }
 async function probe(url, timeoutMs) {
     try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+        const response = await fetch(url, {
+            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'manual',
+        });
         await response.body?.cancel();
         if (response.status >= 200 && response.status < 300)
             return { ready: true };
@@ -33092,7 +33389,11 @@ class Stack {
         this.target = target;
         this.name = name;
         this.logger = logger;
-        this.project = new ComposeProject(cli, { name, files: target.composeFiles, env: { ...env, ...target.env } });
+        this.project = new ComposeProject(cli, {
+            name,
+            files: target.composeFiles,
+            env: { ...env, ...target.env },
+        });
     }
     /**
      * Starts the stack and waits until it is ready. On failure the error carries the containers'
@@ -33103,7 +33404,12 @@ class Stack {
         const { target } = this;
         this.logger.info(`Starting ${target.composeFiles.join(', ')} as compose project ${this.name}`);
         try {
-            await this.project.up({ build: target.build, services: target.services, timeoutMs: UP_TIMEOUT_MS, signal });
+            await this.project.up({
+                build: target.build,
+                services: target.services,
+                timeoutMs: UP_TIMEOUT_MS,
+                signal,
+            });
             const readyAfterMs = await waitUntilReady({
                 readyUrl: target.readyUrl,
                 timeoutMs: target.readyTimeoutMs,
@@ -33145,7 +33451,10 @@ class Stack {
                 return;
             }
             const env = this.project.options.env;
-            const [containers, networks] = await Promise.all([listContainerIds(this.name, env), listNetworkIds(this.name, env)]);
+            const [containers, networks] = await Promise.all([
+                listContainerIds(this.name, env),
+                listNetworkIds(this.name, env),
+            ]);
             if (containers.length > 0 || networks.length > 0) {
                 this.logger.warning(`Project ${this.name} left ${containers.length} container(s) and ${networks.length} network(s) after compose down; ` +
                     `remove them with: docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${this.name})`);
@@ -33188,7 +33497,7 @@ async function readRunSource(directory, env = process.env) {
         if (branch && branch !== 'HEAD')
             source.ref = branch;
     }
-    return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined));
+    return source;
 }
 async function git(directory, args) {
     try {
@@ -33253,7 +33562,14 @@ async function runSuite(options) {
             const tool = tools.get(entry.tool);
             if (!tool)
                 throw new Error(`No ${entry.tool} located for ${entry.name}`);
-            const context = { tool, rawDir, fileStem: fileStem(index, entry), namer, logger, ...(options.signal ? { signal: options.signal } : {}) };
+            const context = {
+                tool,
+                rawDir,
+                fileStem: fileStem(index, entry),
+                namer,
+                logger,
+                ...(options.signal ? { signal: options.signal } : {}),
+            };
             const scenario = await logger.group(`Running ${entry.name}`, () => entry.tool === 'k6' ? runK6(entry, config, context) : runVegeta(entry, config, context));
             scenarios.push(scenario);
         }
@@ -33280,7 +33596,10 @@ async function locateTools(suite, env) {
     return new Map(located.map((tool) => [tool.name, tool]));
 }
 function fileStem(index, entry) {
-    const slug = entry.name.toLowerCase().replace(/[^a-z0-9]+/gu, '-').replace(/^-|-$/gu, '');
+    const slug = entry.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/gu, '-')
+        .replace(/^-|-$/gu, '');
     return `${String(index + 1).padStart(2, '0')}-${slug || entry.tool}`;
 }
 
@@ -33310,10 +33629,25 @@ async function importRun(path, options) {
         case 'perf-gate-result':
             return parseResult(await readJson(file), file);
         case 'k6-json-output':
-            return wrap(file, [await ingestK6({ name: 'k6', origin: 'import', warmupMs: options.warmupMs, namer: options.namer, jsonOutput: file })]);
+            return wrap(file, [
+                await ingestK6({
+                    name: 'k6',
+                    origin: 'import',
+                    warmupMs: options.warmupMs,
+                    namer: options.namer,
+                    jsonOutput: file,
+                }),
+            ]);
         case 'vegeta-results-json':
             return wrap(file, [
-                await ingestVegeta({ name: 'vegeta', origin: 'import', warmupMs: options.warmupMs, namer: options.namer, results: await openDataStream(file), resultsSource: file }),
+                await ingestVegeta({
+                    name: 'vegeta',
+                    origin: 'import',
+                    warmupMs: options.warmupMs,
+                    namer: options.namer,
+                    results: await openDataStream(file),
+                    resultsSource: file,
+                }),
             ]);
         case 'vegeta-results-binary':
             return wrap(file, [await importVegetaBinary(file, options)]);
@@ -33347,7 +33681,10 @@ async function resolveInputFile(path) {
 /** Recognises the format of `file` from its first bytes. */
 async function detectInputFormat(file) {
     const head = await readHead(file);
-    const firstLine = head.replace(/^\uFEFF/u, '').split('\n', 1)[0]?.trim() ?? '';
+    const firstLine = head
+        .replace(/^\uFEFF/u, '')
+        .split('\n', 1)[0]
+        ?.trim() ?? '';
     if (firstLine.startsWith('{')) {
         const line = tryParse(firstLine);
         if (line && typeof line === 'object') {
@@ -33375,9 +33712,18 @@ async function detectInputFormat(file) {
     if (/^Requests\s+\[total/u.test(firstLine) || head.includes('\u001b[2J')) {
         throw unsupported(file, "vegeta's text report, whose rounded values cannot be compared", 'Pass the results file, or vegeta report -type=json output.');
     }
-    if (head.includes('\u0000') || /[\u0001-\u0008]/u.test(head.slice(0, 64)))
+    if (looksBinary(head))
         return 'vegeta-results-binary';
     throw unsupported(file, 'text of no known format');
+}
+/** vegeta's default results format is gob, a binary encoding full of control bytes. */
+function looksBinary(head) {
+    for (const character of head.slice(0, 256)) {
+        const code = character.charCodeAt(0);
+        if (code < 0x09 || (code > 0x0d && code < 0x20))
+            return true;
+    }
+    return false;
 }
 function isReportMap(document) {
     if (document === null || typeof document !== 'object' || !('metrics' in document))
@@ -33386,7 +33732,7 @@ function isReportMap(document) {
     if (metrics === null || typeof metrics !== 'object')
         return false;
     const values = Object.values(metrics);
-    return values.length > 0 && values.every((value) => detectSummaryFormat(value) === 'vegeta-report');
+    return (values.length > 0 && values.every((value) => detectSummaryFormat(value) === 'vegeta-report'));
 }
 function unsupported(file, what, remedy) {
     return new IngestError(`${file} is ${what}; perf-gate compare cannot read it.`, {
@@ -33407,17 +33753,23 @@ async function readJson(file) {
     const chunks = [];
     for await (const chunk of stream)
         chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/u, '');
+    const text = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/^\uFEFF/u, '');
     try {
         return JSON.parse(text);
     }
     catch (error) {
-        throw new IngestError(`${file} is not valid JSON: ${error.message}.`, { cause: error });
+        throw new IngestError(`${file} is not valid JSON: ${error.message}.`, {
+            cause: error,
+        });
     }
 }
 async function importVegetaBinary(file, options) {
     const tool = await locateTool('vegeta', options.env);
-    const encode = streamCommand(tool.path, ['encode', '--to', 'json', file], { env: options.env ?? process.env });
+    const encode = streamCommand(tool.path, ['encode', '--to', 'json', file], {
+        env: options.env ?? process.env,
+    });
     const scenario = await ingestVegeta({
         name: 'vegeta',
         origin: 'import',
@@ -33469,17 +33821,35 @@ const READABLE_FORMATS = [
 
 /** Characters of logs kept in a failure report. */
 const LOG_BUDGET = 40_000;
+/** Room for the marker, the details element, the code fence and the note on cut lines. */
+const LOG_FRAME_LENGTH = 300;
 function renderFailureReport(input) {
-    const lines = [`## ⛔ perf-gate: ${escapeMarkdown(input.title)}`, '', 'No verdict: the run did not finish, so nothing was compared.', '', codeBlock(input.message)];
+    const lines = [
+        `## ⛔ perf-gate: ${escapeMarkdown(input.title)}`,
+        '',
+        'No verdict: the run did not finish, so nothing was compared.',
+        '',
+        codeBlock(input.message),
+    ];
     if (input.remedy)
         lines.push('', `**What to do:** ${escapeMarkdown(input.remedy)}`);
-    const sections = [{ text: COMMENT_MARKER, required: true }, { text: lines.join('\n'), required: true }];
+    const header = lines.join('\n');
+    const maxLength = input.maxLength ?? COMMENT_LIMIT;
+    const sections = [
+        { text: COMMENT_MARKER, required: true },
+        { text: header, required: true },
+    ];
     if (input.logs !== undefined) {
+        // The newest lines explain a failure best, so the start of long logs is left out.
+        const budget = Math.max(0, Math.min(LOG_BUDGET, maxLength - header.length - LOG_FRAME_LENGTH));
         const logs = input.logs.trim() === '' ? '(the containers wrote no logs)' : input.logs;
-        const kept = logs.length > LOG_BUDGET ? `… (earlier lines left out)\n${logs.slice(-LOG_BUDGET)}` : logs;
-        sections.push({ text: `<details open><summary>Container logs</summary>\n\n${codeBlock(kept)}\n\n</details>`, required: false });
+        const kept = logs.length > budget ? `… (earlier lines left out)\n${logs.slice(-budget)}` : logs;
+        sections.push({
+            text: `<details open><summary>Container logs</summary>\n\n${codeBlock(kept)}\n\n</details>`,
+            required: true,
+        });
     }
-    return fitToLimit(sections, input.maxLength ?? COMMENT_LIMIT);
+    return fitToLimit(sections, maxLength);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/logger.ts
@@ -33641,21 +34011,36 @@ function overridesFrom(values) {
     const overrides = [];
     if (values.scale !== undefined) {
         const scale = Number(values.scale);
-        overrides.push({ path: ['scale'], value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale, label: '--scale' });
+        overrides.push({
+            path: ['scale'],
+            value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale,
+            label: '--scale',
+        });
     }
     if (values['fail-without-baseline']) {
-        overrides.push({ path: ['baseline', 'missing'], value: 'fail', label: '--fail-without-baseline' });
+        overrides.push({
+            path: ['baseline', 'missing'],
+            value: 'fail',
+            label: '--fail-without-baseline',
+        });
     }
     return overrides;
 }
 async function main_runCommand(values, logger, stdout) {
     // Everything is read and validated before anything starts.
-    const config = loadConfig({ file: values.config ?? DEFAULT_CONFIG_FILE, overrides: overridesFrom(values) });
+    const config = loadConfig({
+        file: values.config ?? DEFAULT_CONFIG_FILE,
+        overrides: overridesFrom(values),
+    });
     const outDir = (0,external_node_path_namespaceObject.resolve)(values.out ?? 'perf-gate-out');
-    const baselineStore = values.baseline ? new LocalBaselineStore((0,external_node_path_namespaceObject.resolve)(values.baseline)) : undefined;
+    const baselineStore = values.baseline
+        ? new LocalBaselineStore((0,external_node_path_namespaceObject.resolve)(values.baseline))
+        : undefined;
     const base = baselineStore ? await baselineStore.load() : undefined;
     if (baselineStore) {
-        logger.info(base ? `Baseline: ${baselineStore.description}, recorded ${base.createdAt}` : `No baseline in ${baselineStore.description}`);
+        logger.info(base
+            ? `Baseline: ${baselineStore.description}, recorded ${base.createdAt}`
+            : `No baseline in ${baselineStore.description}`);
     }
     await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
     const controller = new AbortController();
@@ -33693,10 +34078,14 @@ async function main_runCommand(values, logger, stdout) {
     return report(head, base, policyFromConfig(config), outDir, values, stdout, logger);
 }
 async function compareCommand(basePath, headPath, values, stdout) {
-    const config = values.config ? loadConfig({ file: values.config }) : undefined;
+    const config = values.config
+        ? loadConfig({ file: values.config })
+        : undefined;
     const warmupMs = values.warmup === undefined ? 0 : parseDurationMs(values.warmup);
     if (warmupMs === undefined) {
-        throw new ConfigError('the command line', [{ path: '--warmup', message: 'expected a duration such as 10s', received: values.warmup }]);
+        throw new ConfigError('the command line', [
+            { path: '--warmup', message: 'expected a duration such as 10s', received: values.warmup },
+        ]);
     }
     const options = { namer: createEndpointNamer(config?.target.url, config?.endpoints), warmupMs };
     const base = await importRun(basePath, options);
@@ -33718,7 +34107,12 @@ async function report(head, base, policy, outDir, values, stdout, logger) {
         }
     }
     if (values.json) {
-        const document = { verdict: comparison.verdict, failures: comparison.failures, ...(outDir ? { result: (0,external_node_path_namespaceObject.join)(outDir, 'result.json'), report: reportFile } : {}), comparison };
+        const document = {
+            verdict: comparison.verdict,
+            failures: comparison.failures,
+            ...(outDir ? { result: (0,external_node_path_namespaceObject.join)(outDir, 'result.json'), report: reportFile } : {}),
+            comparison,
+        };
         stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     }
     else {

@@ -2,15 +2,21 @@
  * Replaces `${NAME}` and `${NAME:-default}` in every string of a parsed YAML value, as compose
  * does; `$$` stands for a literal `$`.
  */
-import type { ConfigProblem } from '../errors.js';
+/** A `${NAME}` reference to a variable that is not set and has no default. */
+export interface UnsetVariable {
+  path: (string | number)[];
+  name: string;
+  /** The string that holds the reference. */
+  text: string;
+}
 
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/gu;
 
-/** Returns a copy of `value` with variables replaced; unset variables become problems. */
+/** Returns a copy of `value` with variables replaced; unset variables are added to `unset`. */
 export function interpolate(
   value: unknown,
   env: Record<string, string | undefined>,
-  problems: ConfigProblem[],
+  unset: UnsetVariable[],
   path: (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') {
@@ -21,23 +27,19 @@ export function interpolate(
         const current = env[name ?? ''];
         if (current !== undefined && current !== '') return current;
         if (fallback !== undefined) return fallback;
-        problems.push({
-          path: formatPath(path),
-          message: `variable ${name ?? ''} is not set; set it, or give a default as \${${name ?? ''}:-value}`,
-          received: value,
-        });
+        unset.push({ path, name: name ?? '', text: value });
         return match;
       },
     );
   }
   if (Array.isArray(value)) {
-    return value.map((item, index) => interpolate(item, env, problems, [...path, index]));
+    return value.map((item, index) => interpolate(item, env, unset, [...path, index]));
   }
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        interpolate(item, env, problems, [...path, key]),
+        interpolate(item, env, unset, [...path, key]),
       ]),
     );
   }

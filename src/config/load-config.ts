@@ -16,7 +16,7 @@ import {
   DEFAULT_VEGETA_TIMEOUT_MS,
   DEFAULT_WARMUP_MS,
 } from './defaults.js';
-import { formatPath, interpolate } from './interpolate.js';
+import { formatPath, interpolate, type UnsetVariable } from './interpolate.js';
 import { locate, toProblems, type SourceMap } from './problems.js';
 import {
   configFileSchema,
@@ -107,14 +107,11 @@ export function parseConfig(text: string, context: ParseContext): Config {
     throw new ConfigError(
       context.source,
       document.errors.map((error) => {
-        const position = error.linePos?.[0];
+        const { line, col } = lines.linePos(error.pos[0]);
         return {
           path: '(YAML)',
           message: `${error.message.split('\n')[0] ?? error.message}; fix the YAML syntax`,
-          location:
-            position && context.fileName
-              ? `${context.fileName}:${position.line}:${position.col}`
-              : undefined,
+          location: context.fileName ? `${context.fileName}:${line}:${col}` : undefined,
         };
       }),
     );
@@ -132,17 +129,32 @@ export function parseConfig(text: string, context: ParseContext): Config {
     ]);
   }
   for (const override of context.overrides) raw = setIn(raw, override.path, override.value);
-  raw = interpolate(raw, context.env, problems);
+  const unset: UnsetVariable[] = [];
+  raw = interpolate(raw, context.env, unset);
+  for (const variable of unset) {
+    problems.push({
+      path: formatPath(variable.path),
+      message: `variable ${variable.name} is not set; set it, or give a default as \${${variable.name}:-value}`,
+      received: variable.text,
+      location: sourceMap ? locate(sourceMap, variable.path) : undefined,
+    });
+  }
 
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
-    problems.push(...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap));
+    // A value with an unset variable fails its format too; its first problem says why.
+    const reported = new Set(problems.map((problem) => problem.path));
+    problems.push(
+      ...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap).filter(
+        (problem) => !reported.has(problem.path),
+      ),
+    );
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(context.source, relabel(problems, context.overrides));
   }
 
-  const config = resolveConfig(parsed.data, context, problems, sourceMap);
+  const config = resolveConfig(parsed.data, raw, context, problems, sourceMap);
   if (problems.length > 0)
     throw new ConfigError(context.source, relabel(problems, context.overrides));
   return config;
@@ -150,13 +162,16 @@ export function parseConfig(text: string, context: ParseContext): Config {
 
 function resolveConfig(
   file: ConfigFile,
+  raw: unknown,
   context: ParseContext,
   problems: ConfigProblem[],
   sourceMap: SourceMap | undefined,
 ): Config {
+  // Problems quote the value as written, which `received` overrides for derived values.
   const report = (path: (string | number)[], message: string, received?: unknown): void => {
     const problem: ConfigProblem = { path: formatPath(path), message };
-    if (received !== undefined) problem.received = received;
+    const written = received ?? valueAt(raw, path);
+    if (written !== undefined) problem.received = written;
     const located = sourceMap ? locate(sourceMap, path) : undefined;
     if (located) problem.location = located;
     problems.push(problem);
@@ -381,7 +396,6 @@ function resolveK6(
     ctx.report(
       ['suite', index, 'k6', 'rate'],
       'rate applies to shipped scenarios only; set the arrival rate in your script',
-      spec.rate.vegeta,
     );
   }
   const result: K6Entry = {
@@ -461,6 +475,15 @@ function resolveVegeta(
 /** A suite value names a file when it has a path separator or a file extension. */
 function looksLikePath(text: string): boolean {
   return text.includes('/') || text.includes('\\') || extname(text) !== '';
+}
+
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
 }
 
 function setIn(target: unknown, path: (string | number)[], value: unknown): unknown {

@@ -68,12 +68,21 @@ function collect(
     return;
   }
 
-  const problem: ConfigProblem = { path: formatPath(path), message: issue.message };
-  const value = valueAt(input, path);
-  if (value !== MISSING) problem.received = value;
-  else
+  // An issue inside a value that the user wrote as one string (such as "GET /x", which the schema
+  // splits into method and path) belongs to that string.
+  const plainDepth = path.findIndex((_, depth) =>
+    isPlainValue(valueAt(input, path.slice(0, depth))),
+  );
+  const at = plainDepth > 0 ? path.slice(0, plainDepth) : path;
+  const problem: ConfigProblem = { path: formatPath(at), message: issue.message };
+  const value = valueAt(input, at);
+  if (value === MISSING) {
     problem.message = issue.code === 'invalid_type' ? `missing; ${issue.message}` : issue.message;
-  problems.push(withLocation(problem, path, source, false));
+  } else if (!(issue.code === 'custom' && typeof value === 'object' && value !== null)) {
+    // The received value says little for a rule about a whole mapping, such as "k6 or vegeta".
+    problem.received = value;
+  }
+  problems.push(withLocation(problem, at, source, false));
 }
 
 /**
@@ -89,6 +98,11 @@ function pickUnionBranch(branches: readonly Issue[][], value: unknown): Issue[] 
 }
 
 const MISSING = Symbol('missing');
+
+/** A string, number, boolean or null: a value with no keys inside. */
+function isPlainValue(value: unknown): boolean {
+  return value !== MISSING && (value === null || typeof value !== 'object');
+}
 
 function valueAt(input: unknown, path: Path): unknown {
   let current: unknown = input;

@@ -169,7 +169,9 @@ export const endpointSchema = z.union(
       })
       .pipe(
         z.object({
-          method: z.enum(HTTP_METHODS, { error: METHOD_HINT }),
+          method: z.enum(HTTP_METHODS, {
+            error: `expected "METHOD /path" with a method of ${HTTP_METHODS.join(', ')}`,
+          }),
           path: z.string(),
         }),
       ),

@@ -72,11 +72,11 @@ export function parseRate(text: string): Rate | undefined {
   const perMs = Number(perText ?? '1') * (DURATION_UNIT_MS[unit ?? ''] ?? Number.NaN);
   if (!(perMs > 0) || !(count > 0)) return undefined;
   const perSecond = (count * 1000) / perMs;
-  // vegeta's -rate takes an integer count per duration; a fractional count is rescaled.
+  // vegeta's -rate takes a whole count per duration, so 2.5/s becomes 2500/1000s.
   const vegeta = Number.isInteger(count)
     ? `${count}/${formatDuration(perMs)}`
-    : `${Math.round(perSecond * 1000)}/1000ms`;
-  return { perSecond, vegeta: vegeta.replace('/1000ms', '/1s') };
+    : `${Math.round(perSecond * 1000)}/1000s`;
+  return { perSecond, vegeta };
 }
 
 /** Matches signed percentages: `+10%`, `-5%`, `0.5%`. */

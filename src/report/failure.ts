@@ -19,6 +19,8 @@ export interface FailureReportInput {
 
 /** Characters of logs kept in a failure report. */
 const LOG_BUDGET = 40_000;
+/** Room for the marker, the details element, the code fence and the note on cut lines. */
+const LOG_FRAME_LENGTH = 300;
 
 export function renderFailureReport(input: FailureReportInput): string {
   const lines = [
@@ -29,18 +31,21 @@ export function renderFailureReport(input: FailureReportInput): string {
     codeBlock(input.message),
   ];
   if (input.remedy) lines.push('', `**What to do:** ${escapeMarkdown(input.remedy)}`);
+  const header = lines.join('\n');
+  const maxLength = input.maxLength ?? COMMENT_LIMIT;
   const sections = [
     { text: COMMENT_MARKER, required: true },
-    { text: lines.join('\n'), required: true },
+    { text: header, required: true },
   ];
   if (input.logs !== undefined) {
+    // The newest lines explain a failure best, so the start of long logs is left out.
+    const budget = Math.max(0, Math.min(LOG_BUDGET, maxLength - header.length - LOG_FRAME_LENGTH));
     const logs = input.logs.trim() === '' ? '(the containers wrote no logs)' : input.logs;
-    const kept =
-      logs.length > LOG_BUDGET ? `… (earlier lines left out)\n${logs.slice(-LOG_BUDGET)}` : logs;
+    const kept = logs.length > budget ? `… (earlier lines left out)\n${logs.slice(-budget)}` : logs;
     sections.push({
       text: `<details open><summary>Container logs</summary>\n\n${codeBlock(kept)}\n\n</details>`,
-      required: false,
+      required: true,
     });
   }
-  return fitToLimit(sections, input.maxLength ?? COMMENT_LIMIT);
+  return fitToLimit(sections, maxLength);
 }

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+
+import { metricDefinition, type MetricId } from '../../src/compare/metrics.js';
+import { defaultPolicy } from '../../src/compare/policy.js';
+import { compareMetric, toleranceComparator } from '../../src/compare/tolerance-comparator.js';
+import type { EndpointPolicy, MetricStatus, Policy } from '../../src/compare/types.js';
+import { DEFAULT_TOLERANCES } from '../../src/config/defaults.js';
+import type { EndpointResult } from '../../src/result/types.js';
+import { endpoint, run, scenario } from '../helpers/results.js';
+
+const policy: EndpointPolicy = { budgets: {}, tolerances: { ...DEFAULT_TOLERANCES } };
+
+interface MetricCase {
+  name: string;
+  metric: MetricId;
+  head: Partial<EndpointResult> & { p50?: number; p95?: number };
+  base?: Partial<EndpointResult> & { p50?: number; p95?: number };
+  policy?: EndpointPolicy;
+  status: MetricStatus;
+  change?: number;
+  reason?: string;
+}
+
+const cases: MetricCase[] = [
+  {
+    name: 'p95 within tolerance',
+    metric: 'p95',
+    head: { p95: 22 },
+    base: { p95: 20 },
+    status: 'pass',
+    change: 0.1,
+  },
+  {
+    name: 'p95 beyond tolerance',
+    metric: 'p95',
+    head: { p95: 30 },
+    base: { p95: 20 },
+    status: 'regression',
+    change: 0.5,
+    reason: 'p95 rose from 20.0 ms to 30.0 ms (+50.0 %), beyond the allowed +15.0 %',
+  },
+  {
+    name: 'p95 beyond tolerance but under the floor',
+    metric: 'p95',
+    head: { p95: 1.5 },
+    base: { p95: 1 },
+    status: 'pass',
+    change: 0.5,
+  },
+  {
+    name: 'p50 faster beyond tolerance',
+    metric: 'p50',
+    head: { p50: 5 },
+    base: { p50: 10 },
+    status: 'improvement',
+    change: -0.5,
+  },
+  {
+    name: 'p95 over budget without baseline',
+    metric: 'p95',
+    head: { p95: 120 },
+    policy: { budgets: { p95Ms: 100 }, tolerances: { ...DEFAULT_TOLERANCES } },
+    status: 'over-budget',
+    reason: 'p95 is 120 ms, above the budget of 100 ms',
+  },
+  {
+    name: 'p95 over budget outweighs a pass',
+    metric: 'p95',
+    head: { p95: 120 },
+    base: { p95: 119 },
+    policy: { budgets: { p95Ms: 100 }, tolerances: { ...DEFAULT_TOLERANCES } },
+    status: 'over-budget',
+  },
+  {
+    name: 'p95 within budget without baseline',
+    metric: 'p95',
+    head: { p95: 50 },
+    policy: { budgets: { p95Ms: 100 }, tolerances: { ...DEFAULT_TOLERANCES } },
+    status: 'pass',
+  },
+  {
+    name: 'p95 without baseline or budget',
+    metric: 'p95',
+    head: { p95: 50 },
+    status: 'no-baseline',
+  },
+  {
+    name: 'p99 missing from this run',
+    metric: 'p99',
+    head: { latency: { p50Ms: 1, p95Ms: 2 } },
+    base: { p95: 2 },
+    status: 'no-data',
+  },
+  {
+    name: 'error rate rise beyond the points allowed',
+    metric: 'errorRatio',
+    head: { errorRatio: 0.02, failures: 20 },
+    base: { errorRatio: 0.001 },
+    status: 'regression',
+    change: 0.019,
+    reason: 'error rate rose from 0.10 % to 2.00 % (+1.90 pp), beyond the allowed +0.50 pp',
+  },
+  {
+    name: 'error rate rise within the points allowed',
+    metric: 'errorRatio',
+    head: { errorRatio: 0.004 },
+    base: { errorRatio: 0 },
+    status: 'pass',
+    change: 0.004,
+  },
+  {
+    name: 'error rate zero both times',
+    metric: 'errorRatio',
+    head: {},
+    base: {},
+    status: 'pass',
+    change: 0,
+  },
+  {
+    name: 'throughput drop beyond tolerance',
+    metric: 'throughput',
+    head: { throughputPerSecond: 8 },
+    base: { throughputPerSecond: 10 },
+    status: 'regression',
+    change: -0.2,
+    reason: 'throughput fell from 10.0/s to 8.0/s (-20.0 %), beyond the allowed -10.0 %',
+  },
+  {
+    name: 'throughput rise beyond tolerance',
+    metric: 'throughput',
+    head: { throughputPerSecond: 12 },
+    base: { throughputPerSecond: 10 },
+    status: 'improvement',
+    change: 0.2,
+  },
+  {
+    name: 'throughput below budget',
+    metric: 'throughput',
+    head: { throughputPerSecond: 8 },
+    policy: { budgets: { throughputPerSecond: 9 }, tolerances: { ...DEFAULT_TOLERANCES } },
+    status: 'over-budget',
+    reason: 'throughput is 8.0/s, below the budget of 9.0/s',
+  },
+  {
+    name: 'max is not gated by default',
+    metric: 'max',
+    head: { p95: 100 },
+    base: { p95: 10 },
+    status: 'not-gated',
+    change: 9,
+  },
+  {
+    name: 'tolerance switched off',
+    metric: 'p95',
+    head: { p95: 100 },
+    base: { p95: 10 },
+    policy: { budgets: {}, tolerances: { ...DEFAULT_TOLERANCES, p95: undefined } },
+    status: 'not-gated',
+  },
+];
+
+describe('tolerance rule per metric', () => {
+  it.each(cases)('$name', (testCase) => {
+    const head = endpoint('GET /x', testCase.head);
+    const base = testCase.base ? endpoint('GET /x', testCase.base) : undefined;
+    const result = compareMetric(
+      metricDefinition(testCase.metric),
+      head,
+      base,
+      testCase.policy ?? policy,
+    );
+    expect(result.status).toBe(testCase.status);
+    if (testCase.change !== undefined) expect(result.change).toBeCloseTo(testCase.change, 10);
+    if (testCase.reason !== undefined) expect(result.reason).toBe(testCase.reason);
+  });
+});
+
+describe('tolerance rule over runs', () => {
+  const base = run([scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b')])]);
+
+  it('identical runs pass', () => {
+    const comparison = toleranceComparator.compare(base, base, defaultPolicy());
+    expect(comparison.verdict).toBe('pass');
+    expect(comparison.failures).toEqual([]);
+    expect(comparison.counts).toEqual({
+      regressions: 0,
+      overBudget: 0,
+      improvements: 0,
+      endpoints: 2,
+    });
+  });
+
+  it('slow endpoint fails alone', () => {
+    const head = run([
+      scenario('k6 baseline', [endpoint('GET /a', { p50: 60, p95: 70 }), endpoint('GET /b')]),
+    ]);
+    const comparison = toleranceComparator.compare(head, base, defaultPolicy());
+    expect(comparison.verdict).toBe('fail');
+    const [a, b] = comparison.scenarios[0]?.endpoints ?? [];
+    expect(a?.status).toBe('regression');
+    expect(b?.status).toBe('pass');
+    expect(comparison.failures).toHaveLength(4);
+    expect(
+      comparison.failures.every((failure) => failure.startsWith('k6 baseline, GET /a: ')),
+    ).toBe(true);
+  });
+
+  it('no baseline passes with its own verdict', () => {
+    const comparison = toleranceComparator.compare(base, undefined, defaultPolicy());
+    expect(comparison.verdict).toBe('no-baseline');
+    expect(comparison.baseline).toBe('missing');
+  });
+
+  it('no baseline fails when configured to', () => {
+    const failing: Policy = { ...defaultPolicy(), onMissingBaseline: 'fail' };
+    const comparison = toleranceComparator.compare(base, undefined, failing);
+    expect(comparison.verdict).toBe('fail');
+    expect(comparison.baseline).toBe('missing-fails');
+  });
+
+  it('budget failure without baseline fails', () => {
+    const strict: Policy = {
+      forEndpoint: () => ({ budgets: { p95Ms: 5 }, tolerances: { ...DEFAULT_TOLERANCES } }),
+      onMissingBaseline: 'pass',
+    };
+    const comparison = toleranceComparator.compare(base, undefined, strict);
+    expect(comparison.verdict).toBe('fail');
+    expect(comparison.counts.overBudget).toBe(2);
+  });
+
+  it('crossed k6 thresholds fail the run', () => {
+    const head = run([
+      scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b')], {
+        thresholdsFailed: ['http_req_duration: p(95)<10'],
+      }),
+    ]);
+    const comparison = toleranceComparator.compare(head, base, defaultPolicy());
+    expect(comparison.verdict).toBe('fail');
+    expect(comparison.failures).toEqual([
+      'k6 baseline: k6 thresholds crossed: http_req_duration: p(95)<10',
+    ]);
+  });
+
+  it('scenario without measured requests fails', () => {
+    const head = run([scenario('k6 baseline', [])]);
+    const comparison = toleranceComparator.compare(head, base, defaultPolicy());
+    expect(comparison.verdict).toBe('fail');
+    expect(comparison.failures[0]).toContain('no requests were measured');
+    expect(comparison.scenarios[0]?.missingEndpoints).toEqual(['GET /a', 'GET /b']);
+  });
+
+  it('new endpoint and missing scenario are listed, not failed', () => {
+    const head = run([
+      scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b'), endpoint('GET /c')]),
+    ]);
+    const withTwo = run([...base.scenarios, scenario('vegeta baseline', [endpoint('GET /a')])]);
+    const comparison = toleranceComparator.compare(head, withTwo, defaultPolicy());
+    expect(comparison.verdict).toBe('pass');
+    expect(comparison.missingScenarios).toEqual(['vegeta baseline']);
+    const added = comparison.scenarios[0]?.endpoints.find((item) => item.key === 'GET /c');
+    expect(added?.inBaseline).toBe(false);
+    expect(added?.status).toBe('no-baseline');
+  });
+});
