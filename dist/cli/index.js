@@ -29235,7 +29235,7 @@ function describeValue(value) {
     return typeof value;
 }
 /** k6, vegeta, docker or compose cannot be found or run. */
-class ToolError extends PerfGateError {
+class errors_ToolError extends PerfGateError {
 }
 /** The target stack failed to start or to become ready. `logs` holds the containers' output. */
 class TargetError extends PerfGateError {
@@ -31724,7 +31724,11 @@ function createEndpointNamer(targetUrl, endpoints = []) {
     // Requests are built as target URL + path; URLs typed into a targets file may differ only in
     // a trailing slash or carry the bare origin.
     const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
-    return (method, nameOrUrl) => {
+    // Runs once per request, over a handful of distinct URLs: remember each answer, per method so
+    // no key string has to be built for the lookup.
+    const cache = new Map();
+    let cached = 0;
+    const name = (method, nameOrUrl) => {
         if (keys.has(nameOrUrl))
             return nameOrUrl;
         const upper = method.toUpperCase();
@@ -31736,6 +31740,23 @@ function createEndpointNamer(targetUrl, endpoints = []) {
         if (prefix !== undefined)
             path = path.slice(prefix.length) || '/';
         return routes.get(`${upper} ${path}`) ?? `${upper} ${path}`;
+    };
+    return (method, nameOrUrl) => {
+        let byName = cache.get(method);
+        if (!byName) {
+            byName = new Map();
+            cache.set(method, byName);
+        }
+        let key = byName.get(nameOrUrl);
+        if (key === undefined) {
+            key = name(method, nameOrUrl);
+            // A run with ids in its URLs has unbounded distinct names; stop remembering past a limit.
+            if (cached < 10_000) {
+                byName.set(nameOrUrl, key);
+                cached += 1;
+            }
+        }
+        return key;
     };
 }
 
@@ -31787,6 +31808,15 @@ class LatencyHistogram {
             this.minMs = clamped;
         if (clamped > this.maxMs)
             this.maxMs = clamped;
+    }
+    /** Adds another histogram's values to this one. */
+    add(other) {
+        if (other.count === 0)
+            return;
+        this.histogram.add(other.histogram);
+        this.sumMs += other.sumMs;
+        this.minMs = Math.min(this.minMs, other.minMs);
+        this.maxMs = Math.max(this.maxMs, other.maxMs);
     }
     /** Returns the latency at `percentile` (0..100) in milliseconds. */
     percentileMs(percentile) {
@@ -31840,8 +31870,7 @@ class EndpointAccumulator {
         if (sample.failed)
             this.failures += 1;
         this.methods.add(sample.method);
-        const status = String(sample.status);
-        this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
+        this.statusCodes.set(sample.status, (this.statusCodes.get(sample.status) ?? 0) + 1);
         if (sample.error) {
             const message = this.errors.has(sample.error) || this.errors.size < MAX_ERROR_MESSAGES
                 ? sample.error
@@ -31850,12 +31879,26 @@ class EndpointAccumulator {
         }
         this.histogram.record(sample.latencyMs);
     }
+    /** Adds another accumulator's counts and latencies to this one. */
+    merge(other) {
+        this.requests += other.requests;
+        this.failures += other.failures;
+        for (const method of other.methods)
+            this.methods.add(method);
+        for (const [status, count] of other.statusCodes) {
+            this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + count);
+        }
+        for (const [message, count] of other.errors) {
+            this.errors.set(message, (this.errors.get(message) ?? 0) + count);
+        }
+        this.histogram.add(other.histogram);
+    }
     close(windowSeconds) {
         const result = {
             key: this.key,
             requests: this.requests,
             failures: this.failures,
-            statusCodes: sortedRecord(this.statusCodes),
+            statusCodes: statusRecord(this.statusCodes),
             errors: Object.fromEntries(this.errors),
             latency: this.histogram.summarize(),
         };
@@ -31872,23 +31915,18 @@ class EndpointAccumulator {
 }
 /**
  * Splits samples into warm-up and measurement by time: the warm-up starts with the first sample
- * and lasts `warmupMs`; measured samples are accumulated per endpoint and in total.
+ * and lasts `warmupMs`; measured samples are accumulated per endpoint.
  */
 class ScenarioAccumulator {
     options;
     endpoints = new Map();
-    total = new EndpointAccumulator('(all endpoints)');
-    all = {
-        requests: 0,
-        failures: 0,
-        statusCodes: new Map(),
-        histogram: new LatencyHistogram(),
-    };
-    warmup = { requests: 0, failures: 0 };
+    warmup = new EndpointAccumulator('(warm-up)');
     startMs;
+    warmupEndMs = Number.NEGATIVE_INFINITY;
     firstMeasuredMs = Number.POSITIVE_INFINITY;
     lastMeasuredMs = Number.NEGATIVE_INFINITY;
     endpointsMerged = false;
+    closed;
     droppedIterations;
     constructor(options) {
         this.options = options;
@@ -31898,21 +31936,16 @@ class ScenarioAccumulator {
      * arrive out of order by less than the warm-up do not matter.
      */
     setStart(timestampMs) {
-        if (this.startMs === undefined)
-            this.startMs = timestampMs;
+        if (this.startMs !== undefined)
+            return;
+        this.startMs = timestampMs;
+        this.warmupEndMs = timestampMs + this.options.warmupMs;
     }
     add(sample) {
-        this.setStart(sample.timestampMs);
-        this.all.requests += 1;
-        if (sample.failed)
-            this.all.failures += 1;
-        const status = String(sample.status);
-        this.all.statusCodes.set(status, (this.all.statusCodes.get(status) ?? 0) + 1);
-        this.all.histogram.record(sample.latencyMs);
-        if (sample.timestampMs < (this.startMs ?? 0) + this.options.warmupMs) {
-            this.warmup.requests += 1;
-            if (sample.failed)
-                this.warmup.failures += 1;
+        if (this.startMs === undefined)
+            this.setStart(sample.timestampMs);
+        if (sample.timestampMs < this.warmupEndMs) {
+            this.warmup.add(sample);
             return;
         }
         if (sample.timestampMs < this.firstMeasuredMs)
@@ -31920,18 +31953,18 @@ class ScenarioAccumulator {
         if (sample.timestampMs > this.lastMeasuredMs)
             this.lastMeasuredMs = sample.timestampMs;
         this.endpointFor(sample.key).add(sample);
-        this.total.add(sample);
     }
     /** Every sample seen, warm-up included. */
     allSamples() {
-        return { ...this.all, statusCodes: sortedRecord(this.all.statusCodes) };
+        return this.merged().all;
     }
     /** Computes the scenario's figures. The measured window runs from the end of the warm-up to the last sample. */
     close() {
+        const { total } = this.merged();
         const windowStart = this.options.warmupMs > 0 && this.startMs !== undefined
-            ? this.startMs + this.options.warmupMs
+            ? this.warmupEndMs
             : this.firstMeasuredMs;
-        const windowMs = this.total.requests > 0 ? Math.max(0, this.lastMeasuredMs - windowStart) : 0;
+        const windowMs = total.requests > 0 ? Math.max(0, this.lastMeasuredMs - windowStart) : 0;
         const windowSeconds = windowMs / 1000;
         const notes = [];
         if (this.endpointsMerged) {
@@ -31944,11 +31977,11 @@ class ScenarioAccumulator {
             warmupSeconds: this.options.warmupMs / 1000,
             measuredSeconds: windowSeconds,
             settings: this.options.settings ?? {},
-            total: this.total.close(windowSeconds),
+            total: total.close(windowSeconds),
             endpoints: [...this.endpoints.values()]
                 .map((endpoint) => endpoint.close(windowSeconds))
                 .sort((a, b) => compareText(a.key, b.key)),
-            warmup: { ...this.warmup },
+            warmup: { requests: this.warmup.requests, failures: this.warmup.failures },
             notes,
         };
         if (this.startMs !== undefined)
@@ -31956,6 +31989,27 @@ class ScenarioAccumulator {
         if (this.droppedIterations !== undefined)
             result.droppedIterations = this.droppedIterations;
         return result;
+    }
+    /** Merges the endpoints into the total, and the total and the warm-up into all samples, once. */
+    merged() {
+        if (this.closed)
+            return this.closed;
+        const total = new EndpointAccumulator('(all endpoints)');
+        for (const endpoint of this.endpoints.values())
+            total.merge(endpoint);
+        const all = new EndpointAccumulator('(all samples)');
+        all.merge(total);
+        all.merge(this.warmup);
+        this.closed = {
+            total,
+            all: {
+                requests: all.requests,
+                failures: all.failures,
+                statusCodes: statusRecord(all.statusCodes),
+                histogram: all.histogram,
+            },
+        };
+        return this.closed;
     }
     endpointFor(key) {
         let endpoint = this.endpoints.get(key);
@@ -31970,8 +32024,9 @@ class ScenarioAccumulator {
         return endpoint;
     }
 }
-function sortedRecord(map) {
-    return Object.fromEntries([...map.entries()].sort(([a], [b]) => Number(a) - Number(b) || compareText(a, b)));
+/** Returns status counts keyed by status text, in numeric order. */
+function statusRecord(map) {
+    return Object.fromEntries([...map.entries()].sort(([a], [b]) => a - b).map(([status, count]) => [String(status), count]));
 }
 /** Orders by code point, so the order is the same in every locale. */
 function compareText(a, b) {
@@ -32170,7 +32225,7 @@ async function ingestK6JsonOutput(stream, accumulator, namer, source) {
                 status: Number.isFinite(status) ? status : 0,
                 failed,
                 latencyMs: value,
-                ...(error ? { error } : {}),
+                error,
             });
         }
     });
@@ -32222,12 +32277,32 @@ async function openOrThrow(path) {
         throw new IngestError(`Cannot read ${path}: ${error.message}`, { cause: error });
     }
 }
-/** Opens `path` as a byte stream, decompressed when it is gzip. */
+/** Bytes read per chunk. */
+const CHUNK_SIZE = 1 << 20;
+/**
+ * Opens `path` as a stream of byte chunks, decompressed when it is gzip. A plain file is read into
+ * one reused buffer, so reading a large file allocates no memory per chunk: consumers must copy
+ * what they keep beyond the chunk they are handed.
+ */
 async function openDataStream(path) {
-    const stream = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 });
-    if (!(await isGzip(path)))
-        return stream;
-    return stream.pipe((0,external_node_zlib_namespaceObject.createGunzip)());
+    if (await isGzip(path))
+        return (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: CHUNK_SIZE }).pipe((0,external_node_zlib_namespaceObject.createGunzip)());
+    return readChunks(path);
+}
+async function* readChunks(path) {
+    const handle = await openOrThrow(path);
+    const buffer = Buffer.alloc(CHUNK_SIZE);
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await handle.close();
+    }
 }
 /** Reads up to `bytes` bytes from the start of `path`, decompressed when it is gzip. */
 async function readHead(path, bytes = 65_536) {
@@ -32467,6 +32542,516 @@ function parseVegetaReport(document) {
     return summary;
 }
 
+;// CONCATENATED MODULE: ./src/ingest/gob.ts
+/**
+ * A streaming decoder for Go's gob encoding, enough for vegeta's binary results: structs, slices,
+ * arrays, maps, strings, bytes, integers, floats and GobEncoder values such as time.Time. The
+ * format is specified in Go's encoding/gob package documentation (doc.go).
+ *
+ * A gob stream is a sequence of messages, each an unsigned byte count followed by a type id. A
+ * negative id introduces the definition of that type; a positive id is followed by a value of it.
+ */
+
+/** Ids of gob's predefined types. */
+const BOOL = 1;
+const INT = 2;
+const UINT = 3;
+const FLOAT = 4;
+const BYTES = 5;
+const STRING = 6;
+const COMPLEX = 7;
+const INTERFACE = 8;
+/** Field numbers of gob's wireType, which describes every user type. */
+const WIRE_ARRAY = 0;
+const WIRE_SLICE = 1;
+const WIRE_STRUCT = 2;
+const WIRE_MAP = 3;
+const WIRE_GOB_ENCODER = 4;
+const WIRE_BINARY_MARSHALER = 5;
+const WIRE_TEXT_MARSHALER = 6;
+class Truncated extends Error {
+}
+/**
+ * Reads values from a byte buffer. Methods advance `offset`; reading past `end` throws Truncated,
+ * which the stream decoder turns into "wait for more bytes" or an error at the end of input.
+ */
+class Cursor {
+    buffer;
+    offset;
+    end;
+    constructor(buffer, offset, end) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.end = end;
+    }
+    uint() {
+        const first = this.byte();
+        if (first < 0x80)
+            return first;
+        const count = 256 - first;
+        if (count > 8)
+            throw new GobError(`invalid unsigned integer length ${count}`);
+        let value = 0;
+        for (let index = 0; index < count; index += 1)
+            value = value * 256 + this.byte();
+        return value;
+    }
+    /** Signed integers: bit 0 of the unsigned form says whether the rest is complemented. */
+    int() {
+        const unsigned = this.uint();
+        return unsigned % 2 === 1 ? -(unsigned - 1) / 2 - 1 : unsigned / 2;
+    }
+    /** Floats are sent as their IEEE 754 bits, byte-reversed, as an unsigned integer. */
+    float() {
+        const first = this.byte();
+        const bytes = [];
+        if (first < 0x80)
+            bytes.push(first);
+        else
+            for (let index = 0; index < 256 - first; index += 1)
+                bytes.push(this.byte());
+        const bits = Buffer.alloc(8);
+        // The unsigned value is big-endian; reversing its eight bytes gives the float's bits.
+        bytes.forEach((value, index) => bits.writeUInt8(value, 8 - bytes.length + index));
+        return bits.reverse().readDoubleBE(0);
+    }
+    bytes() {
+        const length = this.uint();
+        if (this.offset + length > this.end)
+            throw new Truncated();
+        const value = this.buffer.subarray(this.offset, this.offset + length);
+        this.offset += length;
+        return value;
+    }
+    string() {
+        const length = this.uint();
+        if (this.offset + length > this.end)
+            throw new Truncated();
+        const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+        this.offset += length;
+        return value;
+    }
+    skipBytes() {
+        const length = this.uint();
+        if (this.offset + length > this.end)
+            throw new Truncated();
+        this.offset += length;
+    }
+    byte() {
+        if (this.offset >= this.end)
+            throw new Truncated();
+        const value = this.buffer[this.offset] ?? 0;
+        this.offset += 1;
+        return value;
+    }
+}
+/** The gob stream is malformed or uses a feature this decoder does not support. */
+class GobError extends IngestError {
+}
+/** Decodes a gob stream fed in chunks of any size. */
+class GobDecoder {
+    options;
+    types = new Map();
+    pending = Buffer.alloc(0);
+    messages = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** Decodes every complete message in `chunk` plus what was left over from earlier chunks. */
+    write(chunk) {
+        let start = 0;
+        if (this.pending.length > 0) {
+            // Complete the message cut at the end of the last chunk from the start of this one, and copy
+            // only that message: copying whole chunks would double the memory a large file passes through.
+            const missing = this.bytesMissing(this.pending);
+            if (missing === undefined || missing > chunk.length) {
+                this.pending = Buffer.concat([this.pending, chunk]);
+                return;
+            }
+            const joined = Buffer.concat([this.pending, chunk.subarray(0, missing)]);
+            this.pending = Buffer.alloc(0);
+            start = missing;
+            this.decodeMessages(joined, 0);
+        }
+        const end = this.decodeMessages(chunk, start);
+        if (end < chunk.length)
+            this.pending = Buffer.from(chunk.subarray(end));
+    }
+    /** Decodes every complete message in `buffer` from `offset`; returns where the first incomplete one starts. */
+    decodeMessages(buffer, offset) {
+        let position = offset;
+        for (;;) {
+            const header = new Cursor(buffer, position, buffer.length);
+            let length;
+            try {
+                length = header.uint();
+            }
+            catch (error) {
+                if (error instanceof Truncated)
+                    return position;
+                throw error;
+            }
+            if (header.offset + length > buffer.length)
+                return position;
+            this.message(new Cursor(buffer, header.offset, header.offset + length));
+            position = header.offset + length;
+            this.messages += 1;
+        }
+    }
+    /** Returns how many more bytes the message starting `partial` needs, or undefined while its length is incomplete. */
+    bytesMissing(partial) {
+        const header = new Cursor(partial, 0, partial.length);
+        try {
+            const length = header.uint();
+            return header.offset + length - partial.length;
+        }
+        catch (error) {
+            if (error instanceof Truncated)
+                return undefined;
+            throw error;
+        }
+    }
+    /** Checks that the stream ended on a message boundary. */
+    end() {
+        if (this.pending.length > 0) {
+            throw new GobError(`the stream ends inside a message (${this.pending.length} bytes after message ${this.messages})`);
+        }
+    }
+    message(cursor) {
+        try {
+            const id = cursor.int();
+            if (id < 0) {
+                this.types.set(-id, this.wireType(cursor));
+                return;
+            }
+            const type = this.types.get(id);
+            if (!type)
+                throw new GobError(`value of undefined type ${id}`);
+            if (type.kind !== 'struct')
+                throw new GobError(`top-level value of type ${type.name} is not a struct`);
+            this.options.onValue(this.struct(cursor, type, this.options.wanted), type);
+        }
+        catch (error) {
+            if (error instanceof Truncated)
+                throw new GobError(`message ${this.messages + 1} is shorter than its contents`);
+            throw error;
+        }
+    }
+    /** Decodes gob's wireType, a struct with one field set per kind of type. */
+    wireType(cursor) {
+        let result;
+        fields(cursor, (field) => {
+            switch (field) {
+                case WIRE_ARRAY: {
+                    const array = { kind: 'array', name: '', elem: 0, length: 0 };
+                    fields(cursor, (inner) => {
+                        if (inner === 0)
+                            array.name = commonType(cursor);
+                        else if (inner === 1)
+                            array.elem = cursor.int();
+                        else if (inner === 2)
+                            array.length = cursor.int();
+                        else
+                            throw new GobError(`unknown field ${inner} of arrayType`);
+                    });
+                    result = array;
+                    break;
+                }
+                case WIRE_SLICE: {
+                    const slice = { kind: 'slice', name: '', elem: 0 };
+                    fields(cursor, (inner) => {
+                        if (inner === 0)
+                            slice.name = commonType(cursor);
+                        else if (inner === 1)
+                            slice.elem = cursor.int();
+                        else
+                            throw new GobError(`unknown field ${inner} of sliceType`);
+                    });
+                    result = slice;
+                    break;
+                }
+                case WIRE_STRUCT: {
+                    const struct = {
+                        kind: 'struct',
+                        name: '',
+                        fields: [],
+                    };
+                    fields(cursor, (inner) => {
+                        if (inner === 0)
+                            struct.name = commonType(cursor);
+                        else if (inner === 1) {
+                            const count = cursor.uint();
+                            for (let index = 0; index < count; index += 1) {
+                                const entry = { name: '', id: 0 };
+                                fields(cursor, (part) => {
+                                    if (part === 0)
+                                        entry.name = cursor.string();
+                                    else if (part === 1)
+                                        entry.id = cursor.int();
+                                    else
+                                        throw new GobError(`unknown field ${part} of fieldType`);
+                                });
+                                struct.fields.push(entry);
+                            }
+                        }
+                        else
+                            throw new GobError(`unknown field ${inner} of structType`);
+                    });
+                    result = struct;
+                    break;
+                }
+                case WIRE_MAP: {
+                    const map = { kind: 'map', name: '', key: 0, elem: 0 };
+                    fields(cursor, (inner) => {
+                        if (inner === 0)
+                            map.name = commonType(cursor);
+                        else if (inner === 1)
+                            map.key = cursor.int();
+                        else if (inner === 2)
+                            map.elem = cursor.int();
+                        else
+                            throw new GobError(`unknown field ${inner} of mapType`);
+                    });
+                    result = map;
+                    break;
+                }
+                case WIRE_GOB_ENCODER:
+                case WIRE_BINARY_MARSHALER:
+                case WIRE_TEXT_MARSHALER: {
+                    let name = '';
+                    fields(cursor, (inner) => {
+                        if (inner === 0)
+                            name = commonType(cursor);
+                        else
+                            throw new GobError(`unknown field ${inner} of gobEncoderType`);
+                    });
+                    result = { kind: 'opaque', name };
+                    break;
+                }
+                default:
+                    throw new GobError(`unknown kind of type definition (wireType field ${field})`);
+            }
+        });
+        if (!result)
+            throw new GobError('empty type definition');
+        return result;
+    }
+    struct(cursor, type, wanted) {
+        // The same walk as fields(), inlined: this runs once per result of a million-request run.
+        const record = {};
+        let field = -1;
+        for (let delta = cursor.uint(); delta !== 0; delta = cursor.uint()) {
+            field += delta;
+            const definition = type.fields[field];
+            if (!definition)
+                throw new GobError(`field ${field} is not in struct ${type.name}`);
+            if (wanted && !wanted.has(definition.name))
+                this.skip(cursor, definition.id);
+            else
+                record[definition.name] = this.value(cursor, definition.id);
+        }
+        return record;
+    }
+    value(cursor, id) {
+        switch (id) {
+            case BOOL:
+                return cursor.uint() !== 0;
+            case INT:
+                return cursor.int();
+            case UINT:
+                return cursor.uint();
+            case FLOAT:
+                return cursor.float();
+            case BYTES:
+                return cursor.bytes();
+            case STRING:
+                return cursor.string();
+            case COMPLEX:
+                return [cursor.float(), cursor.float()];
+            case INTERFACE:
+                throw new GobError('interface values are not supported');
+            default:
+                break;
+        }
+        const type = this.types.get(id);
+        if (!type)
+            throw new GobError(`value of undefined type ${id}`);
+        switch (type.kind) {
+            case 'struct':
+                return this.struct(cursor, type);
+            case 'slice':
+            case 'array': {
+                const count = cursor.uint();
+                return Array.from({ length: count }, () => this.value(cursor, type.elem));
+            }
+            case 'map': {
+                const count = cursor.uint();
+                const map = new Map();
+                for (let index = 0; index < count; index += 1)
+                    map.set(this.value(cursor, type.key), this.value(cursor, type.elem));
+                return map;
+            }
+            case 'opaque':
+                return cursor.bytes();
+        }
+    }
+    skip(cursor, id) {
+        switch (id) {
+            case BOOL:
+            case INT:
+            case UINT:
+            case FLOAT:
+                cursor.uint();
+                return;
+            case COMPLEX:
+                cursor.uint();
+                cursor.uint();
+                return;
+            case BYTES:
+            case STRING:
+                cursor.skipBytes();
+                return;
+            case INTERFACE:
+                throw new GobError('interface values are not supported');
+            default:
+                break;
+        }
+        const type = this.types.get(id);
+        if (!type)
+            throw new GobError(`value of undefined type ${id}`);
+        switch (type.kind) {
+            case 'struct':
+                fields(cursor, (field) => {
+                    const definition = type.fields[field];
+                    if (!definition)
+                        throw new GobError(`field ${field} is not in struct ${type.name}`);
+                    this.skip(cursor, definition.id);
+                });
+                return;
+            case 'slice':
+            case 'array': {
+                const count = cursor.uint();
+                for (let index = 0; index < count; index += 1)
+                    this.skip(cursor, type.elem);
+                return;
+            }
+            case 'map': {
+                const count = cursor.uint();
+                for (let index = 0; index < count; index += 1) {
+                    this.skip(cursor, type.key);
+                    this.skip(cursor, type.elem);
+                }
+                return;
+            }
+            case 'opaque':
+                cursor.skipBytes();
+                return;
+        }
+    }
+}
+/**
+ * Walks the fields of a struct value: field numbers arrive as increasing deltas from -1, and a
+ * delta of 0 ends the struct. `onField` must consume the field's value.
+ */
+function fields(cursor, onField) {
+    let field = -1;
+    for (;;) {
+        const delta = cursor.uint();
+        if (delta === 0)
+            return;
+        field += delta;
+        onField(field);
+    }
+}
+/** Decodes gob's CommonType {Name string; Id int} and returns the name. */
+function commonType(cursor) {
+    let name = '';
+    fields(cursor, (field) => {
+        if (field === 0)
+            name = cursor.string();
+        else if (field === 1)
+            cursor.int();
+        else
+            throw new GobError(`unknown field ${field} of CommonType`);
+    });
+    return name;
+}
+/** Seconds from January 1 of year 1 to the Unix epoch, the origin of Go's time encoding. */
+const UNIX_EPOCH_SECONDS = 62_135_596_800;
+/**
+ * Decodes time.Time's MarshalBinary form into milliseconds since the Unix epoch: a version byte (1,
+ * or 2 with an extra byte of seconds in the zone offset), eight bytes of seconds since year 1, four
+ * of nanoseconds and two of zone offset. Sub-millisecond digits are dropped.
+ */
+function decodeGoTime(bytes) {
+    const version = bytes[0];
+    if ((version !== 1 && version !== 2) || bytes.length < 15) {
+        throw new GobError(`unsupported time encoding (version ${String(version)}, ${bytes.length} bytes)`);
+    }
+    const seconds = bytes.readInt32BE(1) * 2 ** 32 + bytes.readUInt32BE(5);
+    const nanoseconds = bytes.readInt32BE(9);
+    return (seconds - UNIX_EPOCH_SECONDS) * 1000 + Math.floor(nanoseconds / 1e6);
+}
+
+;// CONCATENATED MODULE: ./src/ingest/vegeta-binary.ts
+/**
+ * Reads vegeta's binary results (the gob stream `vegeta attack` writes by default) straight into
+ * the accumulator. This is faster than `vegeta encode` and needs no vegeta binary.
+ */
+
+
+/** The fields of vegeta's lib.Result that perf-gate uses; Body and Headers are skipped. */
+const WANTED = new Set(['Code', 'Timestamp', 'Latency', 'Error', 'Method', 'URL']);
+/** Streams vegeta's binary results into `accumulator`; `source` names the input in errors. */
+async function ingestVegetaBinary(stream, accumulator, namer, source) {
+    let results = 0;
+    const decoder = new GobDecoder({
+        wanted: WANTED,
+        onValue: (record, type) => {
+            if (type.name !== 'Result') {
+                throw new IngestError(`${source} holds gob values of type ${type.name}, not vegeta results.`);
+            }
+            results += 1;
+            addResult(record, accumulator, namer, source, results);
+        },
+    });
+    try {
+        for await (const chunk of stream)
+            decoder.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        decoder.end();
+    }
+    catch (error) {
+        if (error instanceof GobError) {
+            throw new IngestError(`${source} is not a readable vegeta results file: ${error.message}.`, {
+                cause: error,
+                remedy: 'Pass the file vegeta attack -output wrote, or results encoded with vegeta encode --to json.',
+            });
+        }
+        throw error;
+    }
+}
+function addResult(record, accumulator, namer, source, index) {
+    if (!(record.Timestamp instanceof Buffer)) {
+        throw new IngestError(`${source}: result ${index} has no timestamp.`);
+    }
+    const timestampMs = decodeGoTime(record.Timestamp);
+    // gob leaves out zero values: a missing code is 0 (no response) and a missing latency is 0.
+    const code = typeof record.Code === 'number' ? record.Code : 0;
+    const latencyNs = typeof record.Latency === 'number' ? record.Latency : 0;
+    const method = typeof record.Method === 'string' && record.Method !== '' ? record.Method : 'GET';
+    const error = typeof record.Error === 'string' && record.Error !== '' ? record.Error : undefined;
+    accumulator.add({
+        timestampMs,
+        key: namer(method, typeof record.URL === 'string' ? record.URL : '(unnamed)'),
+        method,
+        status: code,
+        // vegeta counts 2xx and 3xx as success, and code 0 means no response arrived.
+        failed: code < 200 || code >= 400,
+        latencyMs: latencyNs / 1e6,
+        error,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/ingest/vegeta-results.ts
 /**
  * Reads vegeta results encoded as JSON lines (`vegeta encode --to json`): one object per request
@@ -32504,7 +33089,7 @@ async function ingestVegetaResults(stream, accumulator, namer, source) {
             status: result.code,
             failed,
             latencyMs: result.latency / 1e6,
-            ...(result.error ? { error: result.error } : {}),
+            error: result.error === '' ? undefined : result.error,
         });
     });
 }
@@ -32522,6 +33107,7 @@ async function ingestVegetaResults(stream, accumulator, namer, source) {
 
 
 
+
 /** Reads k6's `--out json` file, and its `--summary-export` file when given. */
 async function ingestK6(options) {
     const accumulator = newAccumulator(options, 'k6');
@@ -32529,10 +33115,14 @@ async function ingestK6(options) {
     const summary = options.summaryFile ? await readSummary(options.summaryFile) : undefined;
     return finish(accumulator, summary, options.summaryFile ?? '');
 }
-/** Reads vegeta results as JSON lines, from a file or from `vegeta encode`'s output. */
+/**
+ * Reads vegeta results: the binary file `vegeta attack` writes, or JSON lines from
+ * `vegeta encode --to json`.
+ */
 async function ingestVegeta(options) {
     const accumulator = newAccumulator(options, 'vegeta');
-    await ingestVegetaResults(options.results, accumulator, options.namer, options.resultsSource);
+    const read = options.format === 'binary' ? ingestVegetaBinary : ingestVegetaResults;
+    await read(options.results, accumulator, options.namer, options.resultsSource);
     const summary = options.reportFile ? await readSummary(options.reportFile) : undefined;
     return finish(accumulator, summary, options.reportFile ?? '');
 }
@@ -32629,7 +33219,7 @@ const MAX_CAPTURE = 1 << 20;
 /** Time a child gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
 /** The command could not be started because the executable does not exist. */
-class CommandNotFoundError extends ToolError {
+class CommandNotFoundError extends errors_ToolError {
     file;
     constructor(file) {
         super(`${file} was not found.`);
@@ -32694,7 +33284,7 @@ function startCommand(file, args, options, stdoutMode) {
             cleanup();
             reject(error.code === 'ENOENT'
                 ? new CommandNotFoundError(file)
-                : new ToolError(`Cannot run ${file}: ${error.message}`, { cause: error }));
+                : new errors_ToolError(`Cannot run ${file}: ${error.message}`, { cause: error }));
         });
         child.once('close', (exitCode, signal) => {
             cleanup();
@@ -32824,7 +33414,7 @@ async function runK6(entry, config, context) {
     if (result.exitCode !== 0 && result.exitCode !== THRESHOLDS_CROSSED) {
         const meaning = K6_EXIT_CODES[result.exitCode ?? -1] ??
             (result.signal ? `it was stopped by ${result.signal}` : 'unknown reason');
-        throw new ToolError(`k6 failed on ${entry.name} with exit code ${String(result.exitCode)} (${meaning}):\n${lastLines(result.stderr || result.stdout, 15)}`, { remedy: `The whole k6 output is in ${logFile}.` });
+        throw new errors_ToolError(`k6 failed on ${entry.name} with exit code ${String(result.exitCode)} (${meaning}):\n${lastLines(result.stderr || result.stdout, 15)}`, { remedy: `The whole k6 output is in ${logFile}.` });
     }
     const scenario = await ingestK6({
         name: entry.name,
@@ -32933,7 +33523,7 @@ function isExecutable(path) {
 async function locateTool(name, env = process.env) {
     const path = findExecutable(name, env);
     if (!path) {
-        throw new ToolError(`${name} was not found on PATH or in ${(0,external_node_path_namespaceObject.join)(cacheDir(env), 'tools', name)}.`, {
+        throw new errors_ToolError(`${name} was not found on PATH or in ${(0,external_node_path_namespaceObject.join)(cacheDir(env), 'tools', name)}.`, {
             remedy: INSTALL_HINTS[name],
         });
     }
@@ -32942,7 +33532,7 @@ async function locateTool(name, env = process.env) {
         env,
     });
     if (result.exitCode !== 0) {
-        throw new ToolError(`${path} failed to print its version (exit code ${String(result.exitCode)}): ${result.stderr.trim()}`, {
+        throw new errors_ToolError(`${path} failed to print its version (exit code ${String(result.exitCode)}): ${result.stderr.trim()}`, {
             remedy: INSTALL_HINTS[name],
         });
     }
@@ -32983,9 +33573,10 @@ function parseToolVersion(name, output) {
 
 ;// CONCATENATED MODULE: ./src/load/vegeta-runner.ts
 /**
- * Runs one vegeta suite entry: attack, then `vegeta encode` streams every result into the ingest
- * and `vegeta report` writes the summary for the cross-check.
+ * Runs one vegeta suite entry: attack, then read every result from the binary results file, and
+ * `vegeta report` writes the summary for the cross-check.
  */
+
 
 
 
@@ -33047,7 +33638,7 @@ async function runVegeta(entry, config, context) {
     await new Promise((resolve) => log.end(resolve));
     context.signal?.throwIfAborted();
     if (attack.exitCode !== 0) {
-        throw new ToolError(`vegeta attack failed on ${entry.name} with exit code ${String(attack.exitCode)}:\n${lastLines(attack.stderr, 15)}`, {
+        throw new errors_ToolError(`vegeta attack failed on ${entry.name} with exit code ${String(attack.exitCode)}:\n${lastLines(attack.stderr, 15)}`, {
             remedy: `Check the targets and flags; the output is in ${logFile}.`,
         });
     }
@@ -33056,25 +33647,19 @@ async function runVegeta(entry, config, context) {
         timeoutMs: 10 * 60_000,
     });
     if (report.exitCode !== 0) {
-        throw new ToolError(`vegeta report failed on ${resultsFile}: ${lastLines(report.stderr, 10)}`);
+        throw new errors_ToolError(`vegeta report failed on ${resultsFile}: ${lastLines(report.stderr, 10)}`);
     }
-    const encode = streamCommand(context.tool.path, ['encode', '--to', 'json', resultsFile], {
-        signal: context.signal,
-    });
     const scenario = await ingestVegeta({
         name: entry.name,
         origin: 'run',
         warmupMs: entry.warmupMs,
         namer: context.namer,
-        results: encode.stdout,
-        resultsSource: `vegeta encode ${resultsFile}`,
+        results: await openDataStream(resultsFile),
+        format: 'binary',
+        resultsSource: resultsFile,
         reportFile,
         settings: vegeta_runner_settingsOf(entry, config),
     });
-    const encoded = await encode.done;
-    if (encoded.exitCode !== 0) {
-        throw new ToolError(`vegeta encode failed on ${resultsFile}: ${lastLines(encoded.stderr, 10)}`);
-    }
     context.logger.info(`Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up`);
     return scenario;
 }
@@ -33145,7 +33730,7 @@ async function detectCompose(env = process.env) {
             failures.push(`${command.join(' ')}: ${error instanceof CommandNotFoundError ? 'not found' : error.message}`);
         }
     }
-    throw new ToolError(`No working docker compose was found (${failures.join('; ')}).`, {
+    throw new errors_ToolError(`No working docker compose was found (${failures.join('; ')}).`, {
         remedy: INSTALL_HINT,
     });
 }
@@ -33165,7 +33750,7 @@ class ComposeProject {
             const reason = result.timedOut
                 ? `timed out after ${Math.round(options.timeoutMs / 1000)} s`
                 : `failed with exit code ${String(result.exitCode)}`;
-            throw new ToolError(`${this.describe('up')} ${reason}:\n${lastLines(result.stderr || result.stdout, 30)}`, {
+            throw new errors_ToolError(`${this.describe('up')} ${reason}:\n${lastLines(result.stderr || result.stdout, 30)}`, {
                 remedy: 'Check that the compose files are valid and that every image builds: docker compose config; docker compose build.',
             });
         }
@@ -33214,7 +33799,7 @@ async function listContainerIds(project, env) {
         timeoutMs: 30_000,
     });
     if (result.exitCode !== 0) {
-        throw new ToolError(`docker ps failed: ${lastLines(result.stderr, 5)}`, {
+        throw new errors_ToolError(`docker ps failed: ${lastLines(result.stderr, 5)}`, {
             remedy: 'Check that the Docker engine is running: docker info.',
         });
     }
@@ -33250,7 +33835,7 @@ async function inspectContainers(project, env) {
         entries = JSON.parse(result.stdout);
     }
     catch (error) {
-        throw new ToolError(`docker inspect printed something other than JSON: ${result.stdout.slice(0, 200)}`, { cause: error });
+        throw new errors_ToolError(`docker inspect printed something other than JSON: ${result.stdout.slice(0, 200)}`, { cause: error });
     }
     return entries.map((entry) => {
         const health = entry.State.Health?.Status;
@@ -33619,8 +34204,6 @@ function fileStem(index, entry) {
 
 
 
-
-
 /** Reads `path` (a file, or a folder holding a saved baseline) into a RunResult. */
 async function importRun(path, options) {
     const file = await resolveInputFile(path);
@@ -33646,11 +34229,22 @@ async function importRun(path, options) {
                     warmupMs: options.warmupMs,
                     namer: options.namer,
                     results: await openDataStream(file),
+                    format: 'json',
                     resultsSource: file,
                 }),
             ]);
         case 'vegeta-results-binary':
-            return wrap(file, [await importVegetaBinary(file, options)]);
+            return wrap(file, [
+                await ingestVegeta({
+                    name: 'vegeta',
+                    origin: 'import',
+                    warmupMs: options.warmupMs,
+                    namer: options.namer,
+                    results: await openDataStream(file),
+                    format: 'binary',
+                    resultsSource: file,
+                }),
+            ]);
         case 'k6-summary':
         case 'vegeta-report': {
             const summary = parseToolSummary(await readJson(file), file);
@@ -33751,8 +34345,9 @@ function tryParse(text) {
 async function readJson(file) {
     const stream = await openDataStream(file);
     const chunks = [];
+    // The stream may reuse its buffer between chunks, so each one is copied.
     for await (const chunk of stream)
-        chunks.push(chunk);
+        chunks.push(Buffer.from(chunk));
     const text = Buffer.concat(chunks)
         .toString('utf8')
         .replace(/^\uFEFF/u, '');
@@ -33764,27 +34359,6 @@ async function readJson(file) {
             cause: error,
         });
     }
-}
-async function importVegetaBinary(file, options) {
-    const tool = await locateTool('vegeta', options.env);
-    const encode = streamCommand(tool.path, ['encode', '--to', 'json', file], {
-        env: options.env ?? process.env,
-    });
-    const scenario = await ingestVegeta({
-        name: 'vegeta',
-        origin: 'import',
-        warmupMs: options.warmupMs,
-        namer: options.namer,
-        results: encode.stdout,
-        resultsSource: `vegeta encode ${file}`,
-    });
-    const result = await encode.done;
-    if (result.exitCode !== 0) {
-        throw new IngestError(`vegeta encode could not read ${file}: ${lastLines(result.stderr, 5)}`, {
-            remedy: 'Pass a file written by vegeta attack -output, or results encoded with vegeta encode --to json.',
-        });
-    }
-    return scenario;
 }
 async function wrap(file, scenarios, toolVersion) {
     const info = await (0,promises_namespaceObject.stat)(file);
@@ -33805,7 +34379,7 @@ const READABLE_FORMATS = [
     'a perf-gate result or baseline (result.json, perf-gate-baseline.json, or its folder)',
     'k6 --out json=FILE output, plain or gzip-compressed',
     'k6 --summary-export output, handleSummary data, or the machine-readable summary',
-    'vegeta attack -output results (binary; needs vegeta on PATH)',
+    'vegeta attack -output results (binary)',
     'vegeta encode --to json results',
     'vegeta report -type=json output',
 ];

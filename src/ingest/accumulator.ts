@@ -2,6 +2,9 @@
  * Accumulates per-request samples into per-endpoint figures. Samples are added one at a time and
  * never stored, so memory depends on the number of endpoints, not of requests; `close()` then
  * computes the derived figures once.
+ *
+ * Each sample is recorded once, in its endpoint's accumulator or in the warm-up's. The scenario's
+ * total and the figures for the cross-check (warm-up included) are merges made at close.
  */
 import type { EndpointResult, ScenarioResult } from '../result/types.js';
 import { LatencyHistogram } from './histogram.js';
@@ -34,7 +37,7 @@ class EndpointAccumulator {
   requests = 0;
   failures = 0;
   readonly methods = new Set<string>();
-  readonly statusCodes = new Map<string, number>();
+  readonly statusCodes = new Map<number, number>();
   readonly errors = new Map<string, number>();
 
   constructor(readonly key: string) {}
@@ -43,8 +46,7 @@ class EndpointAccumulator {
     this.requests += 1;
     if (sample.failed) this.failures += 1;
     this.methods.add(sample.method);
-    const status = String(sample.status);
-    this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
+    this.statusCodes.set(sample.status, (this.statusCodes.get(sample.status) ?? 0) + 1);
     if (sample.error) {
       const message =
         this.errors.has(sample.error) || this.errors.size < MAX_ERROR_MESSAGES
@@ -55,12 +57,26 @@ class EndpointAccumulator {
     this.histogram.record(sample.latencyMs);
   }
 
+  /** Adds another accumulator's counts and latencies to this one. */
+  merge(other: EndpointAccumulator): void {
+    this.requests += other.requests;
+    this.failures += other.failures;
+    for (const method of other.methods) this.methods.add(method);
+    for (const [status, count] of other.statusCodes) {
+      this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + count);
+    }
+    for (const [message, count] of other.errors) {
+      this.errors.set(message, (this.errors.get(message) ?? 0) + count);
+    }
+    this.histogram.add(other.histogram);
+  }
+
   close(windowSeconds: number): EndpointResult {
     const result: EndpointResult = {
       key: this.key,
       requests: this.requests,
       failures: this.failures,
-      statusCodes: sortedRecord(this.statusCodes),
+      statusCodes: statusRecord(this.statusCodes),
       errors: Object.fromEntries(this.errors),
       latency: this.histogram.summarize(),
     };
@@ -92,22 +108,17 @@ export interface ScenarioAccumulatorOptions {
 
 /**
  * Splits samples into warm-up and measurement by time: the warm-up starts with the first sample
- * and lasts `warmupMs`; measured samples are accumulated per endpoint and in total.
+ * and lasts `warmupMs`; measured samples are accumulated per endpoint.
  */
 export class ScenarioAccumulator {
   private readonly endpoints = new Map<string, EndpointAccumulator>();
-  private readonly total = new EndpointAccumulator('(all endpoints)');
-  private readonly all = {
-    requests: 0,
-    failures: 0,
-    statusCodes: new Map<string, number>(),
-    histogram: new LatencyHistogram(),
-  };
-  private readonly warmup = { requests: 0, failures: 0 };
+  private readonly warmup = new EndpointAccumulator('(warm-up)');
   private startMs: number | undefined;
+  private warmupEndMs = Number.NEGATIVE_INFINITY;
   private firstMeasuredMs = Number.POSITIVE_INFINITY;
   private lastMeasuredMs = Number.NEGATIVE_INFINITY;
   private endpointsMerged = false;
+  private closed: { total: EndpointAccumulator; all: AllSamples } | undefined;
   droppedIterations: number | undefined;
 
   constructor(private readonly options: ScenarioAccumulatorOptions) {}
@@ -117,41 +128,35 @@ export class ScenarioAccumulator {
    * arrive out of order by less than the warm-up do not matter.
    */
   setStart(timestampMs: number): void {
-    if (this.startMs === undefined) this.startMs = timestampMs;
+    if (this.startMs !== undefined) return;
+    this.startMs = timestampMs;
+    this.warmupEndMs = timestampMs + this.options.warmupMs;
   }
 
   add(sample: RequestSample): void {
-    this.setStart(sample.timestampMs);
-    this.all.requests += 1;
-    if (sample.failed) this.all.failures += 1;
-    const status = String(sample.status);
-    this.all.statusCodes.set(status, (this.all.statusCodes.get(status) ?? 0) + 1);
-    this.all.histogram.record(sample.latencyMs);
-
-    if (sample.timestampMs < (this.startMs ?? 0) + this.options.warmupMs) {
-      this.warmup.requests += 1;
-      if (sample.failed) this.warmup.failures += 1;
+    if (this.startMs === undefined) this.setStart(sample.timestampMs);
+    if (sample.timestampMs < this.warmupEndMs) {
+      this.warmup.add(sample);
       return;
     }
-
     if (sample.timestampMs < this.firstMeasuredMs) this.firstMeasuredMs = sample.timestampMs;
     if (sample.timestampMs > this.lastMeasuredMs) this.lastMeasuredMs = sample.timestampMs;
     this.endpointFor(sample.key).add(sample);
-    this.total.add(sample);
   }
 
   /** Every sample seen, warm-up included. */
   allSamples(): AllSamples {
-    return { ...this.all, statusCodes: sortedRecord(this.all.statusCodes) };
+    return this.merged().all;
   }
 
   /** Computes the scenario's figures. The measured window runs from the end of the warm-up to the last sample. */
   close(): Omit<ScenarioResult, 'crossChecks' | 'thresholdsFailed'> {
+    const { total } = this.merged();
     const windowStart =
       this.options.warmupMs > 0 && this.startMs !== undefined
-        ? this.startMs + this.options.warmupMs
+        ? this.warmupEndMs
         : this.firstMeasuredMs;
-    const windowMs = this.total.requests > 0 ? Math.max(0, this.lastMeasuredMs - windowStart) : 0;
+    const windowMs = total.requests > 0 ? Math.max(0, this.lastMeasuredMs - windowStart) : 0;
     const windowSeconds = windowMs / 1000;
     const notes: string[] = [];
     if (this.endpointsMerged) {
@@ -166,16 +171,36 @@ export class ScenarioAccumulator {
       warmupSeconds: this.options.warmupMs / 1000,
       measuredSeconds: windowSeconds,
       settings: this.options.settings ?? {},
-      total: this.total.close(windowSeconds),
+      total: total.close(windowSeconds),
       endpoints: [...this.endpoints.values()]
         .map((endpoint) => endpoint.close(windowSeconds))
         .sort((a, b) => compareText(a.key, b.key)),
-      warmup: { ...this.warmup },
+      warmup: { requests: this.warmup.requests, failures: this.warmup.failures },
       notes,
     };
     if (this.startMs !== undefined) result.startedAt = new Date(this.startMs).toISOString();
     if (this.droppedIterations !== undefined) result.droppedIterations = this.droppedIterations;
     return result;
+  }
+
+  /** Merges the endpoints into the total, and the total and the warm-up into all samples, once. */
+  private merged(): { total: EndpointAccumulator; all: AllSamples } {
+    if (this.closed) return this.closed;
+    const total = new EndpointAccumulator('(all endpoints)');
+    for (const endpoint of this.endpoints.values()) total.merge(endpoint);
+    const all = new EndpointAccumulator('(all samples)');
+    all.merge(total);
+    all.merge(this.warmup);
+    this.closed = {
+      total,
+      all: {
+        requests: all.requests,
+        failures: all.failures,
+        statusCodes: statusRecord(all.statusCodes),
+        histogram: all.histogram,
+      },
+    };
+    return this.closed;
   }
 
   private endpointFor(key: string): EndpointAccumulator {
@@ -191,9 +216,10 @@ export class ScenarioAccumulator {
   }
 }
 
-function sortedRecord(map: Map<string, number>): Record<string, number> {
+/** Returns status counts keyed by status text, in numeric order. */
+function statusRecord(map: Map<number, number>): Record<string, number> {
   return Object.fromEntries(
-    [...map.entries()].sort(([a], [b]) => Number(a) - Number(b) || compareText(a, b)),
+    [...map.entries()].sort(([a], [b]) => a - b).map(([status, count]) => [String(status), count]),
   );
 }
 

@@ -19,7 +19,11 @@ export function createEndpointNamer(
   // a trailing slash or carry the bare origin.
   const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
 
-  return (method, nameOrUrl) => {
+  // Runs once per request, over a handful of distinct URLs: remember each answer, per method so
+  // no key string has to be built for the lookup.
+  const cache = new Map<string, Map<string, string>>();
+  let cached = 0;
+  const name = (method: string, nameOrUrl: string): string => {
     if (keys.has(nameOrUrl)) return nameOrUrl;
     const upper = method.toUpperCase();
     // A name such as "GET /health" (k6's name tag, set by the shipped scenarios) already has it.
@@ -28,5 +32,22 @@ export function createEndpointNamer(
     const prefix = prefixes.find((candidate) => path.startsWith(candidate));
     if (prefix !== undefined) path = path.slice(prefix.length) || '/';
     return routes.get(`${upper} ${path}`) ?? `${upper} ${path}`;
+  };
+  return (method, nameOrUrl) => {
+    let byName = cache.get(method);
+    if (!byName) {
+      byName = new Map();
+      cache.set(method, byName);
+    }
+    let key = byName.get(nameOrUrl);
+    if (key === undefined) {
+      key = name(method, nameOrUrl);
+      // A run with ids in its URLs has unbounded distinct names; stop remembering past a limit.
+      if (cached < 10_000) {
+        byName.set(nameOrUrl, key);
+        cached += 1;
+      }
+    }
+    return key;
   };
 }

@@ -50,6 +50,15 @@ export class LatencyHistogram {
     if (clamped > this.maxMs) this.maxMs = clamped;
   }
 
+  /** Adds another histogram's values to this one. */
+  add(other: LatencyHistogram): void {
+    if (other.count === 0) return;
+    this.histogram.add(other.histogram);
+    this.sumMs += other.sumMs;
+    this.minMs = Math.min(this.minMs, other.minMs);
+    this.maxMs = Math.max(this.maxMs, other.maxMs);
+  }
+
   /** Returns the latency at `percentile` (0..100) in milliseconds. */
   percentileMs(percentile: number): number {
     return this.histogram.getValueAtPercentile(Math.min(100, Math.max(0, percentile))) / 1000;

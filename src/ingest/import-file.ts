@@ -9,8 +9,6 @@ import { basename, join } from 'node:path';
 import { PERF_GATE_VERSION } from '../constants.js';
 import { IngestError } from '../errors.js';
 import { BASELINE_FILE } from '../baseline/local-store.js';
-import { locateTool } from '../load/tools.js';
-import { lastLines, streamCommand } from '../process/command.js';
 import { parseResult, isResultDocument } from '../result/result-file.js';
 import { RESULT_SCHEMA_VERSION, type RunResult, type ScenarioResult } from '../result/types.js';
 import type { EndpointNamer } from './endpoint-names.js';
@@ -22,7 +20,6 @@ export interface ImportOptions {
   namer: EndpointNamer;
   /** Warm-up excluded from raw per-request outputs; summaries cannot exclude one. */
   warmupMs: number;
-  env?: NodeJS.ProcessEnv;
 }
 
 /** The kinds of input `compare` reads. */
@@ -60,11 +57,22 @@ export async function importRun(path: string, options: ImportOptions): Promise<R
           warmupMs: options.warmupMs,
           namer: options.namer,
           results: await openDataStream(file),
+          format: 'json',
           resultsSource: file,
         }),
       ]);
     case 'vegeta-results-binary':
-      return wrap(file, [await importVegetaBinary(file, options)]);
+      return wrap(file, [
+        await ingestVegeta({
+          name: 'vegeta',
+          origin: 'import',
+          warmupMs: options.warmupMs,
+          namer: options.namer,
+          results: await openDataStream(file),
+          format: 'binary',
+          resultsSource: file,
+        }),
+      ]);
     case 'k6-summary':
     case 'vegeta-report': {
       const summary = parseToolSummary(await readJson(file), file);
@@ -178,7 +186,8 @@ function tryParse(text: string): unknown {
 async function readJson(file: string): Promise<unknown> {
   const stream = await openDataStream(file);
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  // The stream may reuse its buffer between chunks, so each one is copied.
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   const text = Buffer.concat(chunks)
     .toString('utf8')
     .replace(/^\uFEFF/u, '');
@@ -189,29 +198,6 @@ async function readJson(file: string): Promise<unknown> {
       cause: error,
     });
   }
-}
-
-async function importVegetaBinary(file: string, options: ImportOptions): Promise<ScenarioResult> {
-  const tool = await locateTool('vegeta', options.env);
-  const encode = streamCommand(tool.path, ['encode', '--to', 'json', file], {
-    env: options.env ?? process.env,
-  });
-  const scenario = await ingestVegeta({
-    name: 'vegeta',
-    origin: 'import',
-    warmupMs: options.warmupMs,
-    namer: options.namer,
-    results: encode.stdout,
-    resultsSource: `vegeta encode ${file}`,
-  });
-  const result = await encode.done;
-  if (result.exitCode !== 0) {
-    throw new IngestError(`vegeta encode could not read ${file}: ${lastLines(result.stderr, 5)}`, {
-      remedy:
-        'Pass a file written by vegeta attack -output, or results encoded with vegeta encode --to json.',
-    });
-  }
-  return scenario;
 }
 
 async function wrap(
@@ -237,7 +223,7 @@ export const READABLE_FORMATS = [
   'a perf-gate result or baseline (result.json, perf-gate-baseline.json, or its folder)',
   'k6 --out json=FILE output, plain or gzip-compressed',
   'k6 --summary-export output, handleSummary data, or the machine-readable summary',
-  'vegeta attack -output results (binary; needs vegeta on PATH)',
+  'vegeta attack -output results (binary)',
   'vegeta encode --to json results',
   'vegeta report -type=json output',
 ];

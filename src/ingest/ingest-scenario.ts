@@ -12,6 +12,7 @@ import type { EndpointNamer } from './endpoint-names.js';
 import { ingestK6JsonOutput } from './k6-json-output.js';
 import { openDataStream } from './open-file.js';
 import { parseToolSummary, type ToolSummary } from './tool-summary.js';
+import { ingestVegetaBinary } from './vegeta-binary.js';
 import { ingestVegetaResults } from './vegeta-results.js';
 
 export interface IngestOptions {
@@ -37,16 +38,21 @@ export async function ingestK6(
   return finish(accumulator, summary, options.summaryFile ?? '');
 }
 
-/** Reads vegeta results as JSON lines, from a file or from `vegeta encode`'s output. */
+/**
+ * Reads vegeta results: the binary file `vegeta attack` writes, or JSON lines from
+ * `vegeta encode --to json`.
+ */
 export async function ingestVegeta(
   options: IngestOptions & {
     results: AsyncIterable<Buffer | string>;
+    format: 'binary' | 'json';
     resultsSource: string;
     reportFile?: string;
   },
 ): Promise<ScenarioResult> {
   const accumulator = newAccumulator(options, 'vegeta');
-  await ingestVegetaResults(options.results, accumulator, options.namer, options.resultsSource);
+  const read = options.format === 'binary' ? ingestVegetaBinary : ingestVegetaResults;
+  await read(options.results, accumulator, options.namer, options.resultsSource);
   const summary = options.reportFile ? await readSummary(options.reportFile) : undefined;
   return finish(accumulator, summary, options.reportFile ?? '');
 }

@@ -74,7 +74,7 @@ export async function ingestK6JsonOutput(
         status: Number.isFinite(status) ? status : 0,
         failed,
         latencyMs: value,
-        ...(error ? { error } : {}),
+        error,
       });
     }
   });

@@ -4,7 +4,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
 import { IngestError } from '../errors.js';
@@ -30,11 +29,32 @@ async function openOrThrow(path: string) {
   }
 }
 
-/** Opens `path` as a byte stream, decompressed when it is gzip. */
-export async function openDataStream(path: string): Promise<Readable> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!(await isGzip(path))) return stream;
-  return stream.pipe(createGunzip());
+/** Bytes read per chunk. */
+const CHUNK_SIZE = 1 << 20;
+
+/**
+ * Opens `path` as a stream of byte chunks, decompressed when it is gzip. A plain file is read into
+ * one reused buffer, so reading a large file allocates no memory per chunk: consumers must copy
+ * what they keep beyond the chunk they are handed.
+ */
+export async function openDataStream(path: string): Promise<AsyncIterable<Buffer>> {
+  if (await isGzip(path))
+    return createReadStream(path, { highWaterMark: CHUNK_SIZE }).pipe(createGunzip());
+  return readChunks(path);
+}
+
+async function* readChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await openOrThrow(path);
+  const buffer = Buffer.alloc(CHUNK_SIZE);
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Reads up to `bytes` bytes from the start of `path`, decompressed when it is gzip. */

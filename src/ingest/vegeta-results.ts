@@ -58,7 +58,7 @@ export async function ingestVegetaResults(
       status: result.code,
       failed,
       latencyMs: result.latency / 1e6,
-      ...(result.error ? { error: result.error } : {}),
+      error: result.error === '' ? undefined : result.error,
     });
   });
 }

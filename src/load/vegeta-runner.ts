@@ -1,6 +1,6 @@
 /**
- * Runs one vegeta suite entry: attack, then `vegeta encode` streams every result into the ingest
- * and `vegeta report` writes the summary for the cross-check.
+ * Runs one vegeta suite entry: attack, then read every result from the binary results file, and
+ * `vegeta report` writes the summary for the cross-check.
  */
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -10,7 +10,8 @@ import { formatDuration } from '../config/units.js';
 import type { Config, VegetaEntry } from '../config/types.js';
 import { ToolError } from '../errors.js';
 import { ingestVegeta } from '../ingest/ingest-scenario.js';
-import { lastLines, runCommand, streamCommand } from '../process/command.js';
+import { openDataStream } from '../ingest/open-file.js';
+import { lastLines, runCommand } from '../process/command.js';
 import type { ScenarioResult } from '../result/types.js';
 import type { LoadContext } from './load-context.js';
 
@@ -94,23 +95,17 @@ export async function runVegeta(
     throw new ToolError(`vegeta report failed on ${resultsFile}: ${lastLines(report.stderr, 10)}`);
   }
 
-  const encode = streamCommand(context.tool.path, ['encode', '--to', 'json', resultsFile], {
-    signal: context.signal,
-  });
   const scenario = await ingestVegeta({
     name: entry.name,
     origin: 'run',
     warmupMs: entry.warmupMs,
     namer: context.namer,
-    results: encode.stdout,
-    resultsSource: `vegeta encode ${resultsFile}`,
+    results: await openDataStream(resultsFile),
+    format: 'binary',
+    resultsSource: resultsFile,
     reportFile,
     settings: settingsOf(entry, config),
   });
-  const encoded = await encode.done;
-  if (encoded.exitCode !== 0) {
-    throw new ToolError(`vegeta encode failed on ${resultsFile}: ${lastLines(encoded.stderr, 10)}`);
-  }
   context.logger.info(
     `Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up`,
   );

@@ -30,13 +30,14 @@ async function k6(name: string, warmupMs = 0): Promise<ScenarioResult> {
 }
 
 async function vegeta(name: string, warmupMs = 0): Promise<ScenarioResult> {
-  const path = fixture(`vegeta-${name}.results.ndjson${name === 'mixed' ? '.gz' : ''}`);
+  const path = fixture(`vegeta-${name}.results.bin.gz`);
   return ingestVegeta({
     name: `vegeta ${name}`,
     origin: 'import',
     warmupMs,
     namer,
     results: await openDataStream(path),
+    format: 'binary',
     resultsSource: path,
     reportFile: fixture(`vegeta-${name}.report.json`),
   });
