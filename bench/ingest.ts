@@ -29,7 +29,7 @@ interface Measurement {
   peakRssMiB: number;
 }
 
-/** A log-normal latency in nanoseconds around a median of about 1.5 ms, from a fixed seed. */
+/** Yields log-normal latencies in nanoseconds around a median of about 1.5 ms, from a fixed seed. */
 function* latencies(): Generator<number> {
   let seed = 42;
   const random = () => {

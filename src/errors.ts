@@ -1,6 +1,6 @@
 /**
- * Base class of every error perf-gate raises on purpose. `remedy` says what the user can do; the
- * CLI and the action print it after the message.
+ * Base class of every error perf-gate raises on purpose. `remedy` is what the user can do next,
+ * and the CLI and the action print it after the message.
  */
 export class PerfGateError extends Error {
   readonly remedy: string | undefined;
@@ -14,9 +14,9 @@ export class PerfGateError extends Error {
 
 /** One invalid value in the configuration file or in the options that override it. */
 export interface ConfigProblem {
-  /** Where the value sits, such as `suite[1].vegeta.rate` or `--scale`. */
+  /** Key path of the value, such as `suite[1].vegeta.rate` or `--scale`. */
   path: string;
-  /** What was expected, such as `expected a rate such as 50/s`. */
+  /** The rule, such as `expected a rate such as 50/s`. */
   message: string;
   /** The value received, as the user wrote it; undefined when the key is missing. */
   received?: unknown;
@@ -73,7 +73,7 @@ function describeValue(value: unknown): string {
 /** k6, vegeta, docker or compose cannot be found or run. */
 export class ToolError extends PerfGateError {}
 
-/** The target stack failed to start or to become ready. `logs` holds the containers' output. */
+/** The target stack failed to start or to become ready. `logs` contains the containers' output. */
 export class TargetError extends PerfGateError {
   readonly logs: string;
 

@@ -29180,8 +29180,8 @@ function preprocess(fn, schema) {
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
- * Base class of every error perf-gate raises on purpose. `remedy` says what the user can do; the
- * CLI and the action print it after the message.
+ * Base class of every error perf-gate raises on purpose. `remedy` is what the user can do next,
+ * and the CLI and the action print it after the message.
  */
 class PerfGateError extends Error {
     remedy;
@@ -29237,7 +29237,7 @@ function describeValue(value) {
 /** k6, vegeta, docker or compose cannot be found or run. */
 class errors_ToolError extends PerfGateError {
 }
-/** The target stack failed to start or to become ready. `logs` holds the containers' output. */
+/** The target stack failed to start or to become ready. `logs` contains the containers' output. */
 class TargetError extends PerfGateError {
     logs;
     constructor(message, options = {}) {
@@ -29581,14 +29581,14 @@ function collect(issue, prefix, input, schema, source, problems) {
         problem.message = issue.code === 'invalid_type' ? `missing; ${issue.message}` : issue.message;
     }
     else if (!(issue.code === 'custom' && typeof value === 'object' && value !== null)) {
-        // The received value says little for a rule about a whole mapping, such as "k6 or vegeta".
+        // The received value adds little to a rule about a whole mapping, such as "k6 or vegeta".
         problem.received = value;
     }
     problems.push(withLocation(problem, at, source, false));
 }
 /**
  * Picks the union branch whose errors concern the value's content rather than its type: for
- * `"FETCH /x"` the string branch, which says the method is invalid, not the mapping branch.
+ * `"FETCH /x"` the string branch, which reports the invalid method, not the mapping branch.
  */
 function pickUnionBranch(branches, value) {
     if (value === MISSING)
@@ -29597,7 +29597,7 @@ function pickUnionBranch(branches, value) {
     return typeMatched.length === 1 ? typeMatched[0] : undefined;
 }
 const MISSING = Symbol('missing');
-/** A string, number, boolean or null: a value with no keys inside. */
+/** Tells whether a value is a string, number, boolean or null: a value with no keys inside. */
 function isPlainValue(value) {
     return value !== MISSING && (value === null || typeof value !== 'object');
 }
@@ -29818,14 +29818,14 @@ function parsePercent(text) {
 
 const DURATION_HINT = 'expected a duration such as 30s, 1m30s or 250ms';
 const RATE_HINT = 'expected a rate such as 50/s';
-/** A duration such as `30s`, parsed into milliseconds. */
+/** Builds the schema of a duration such as `30s`, parsed into milliseconds. */
 function schema_duration(description) {
     return schemas_string({ error: DURATION_HINT })
         .regex(new RegExp(DURATION_PATTERN, 'u'), { error: DURATION_HINT })
         .transform((text) => parseDurationMs(text) ?? Number.NaN)
         .meta({ description, examples: ['30s'] });
 }
-/** A request rate such as `50/s`. */
+/** Builds the schema of a request rate such as `50/s`. */
 function rate(description) {
     return schemas_string({ error: RATE_HINT })
         .regex(new RegExp(RATE_PATTERN, 'u'), { error: RATE_HINT })
@@ -29839,8 +29839,9 @@ function rate(description) {
         .meta({ description, examples: ['50/s'] });
 }
 /**
- * A tolerance such as `+10%` (an allowed increase) or `-10%` (an allowed decrease), parsed into
- * the fraction 0.1; `off` gives null. The sign may be left out but must not point the wrong way.
+ * Builds the schema of a tolerance such as `+10%` (an allowed increase) or `-10%` (an allowed
+ * decrease), parsed into the fraction 0.1, or null for `off`. The sign may be left out but must
+ * not point the wrong way.
  */
 function tolerance(description, direction) {
     const hint = direction === 'increase'
@@ -29999,7 +30000,9 @@ const configFileSchema = strictObject({
         })
             .meta({ description: 'Base URL of the service under test.' }),
         ready: schemas_string({ error: 'expected a path such as /health or a URL' })
-            .meta({ description: 'Path or URL polled until it answers 2xx; defaults to url.' })
+            .meta({
+            description: 'Path or URL polled until it responds with 2xx; defaults to url.',
+        })
             .optional(),
         'ready-timeout': schema_duration('How long to wait for the stack to become ready.').optional(),
         build: schemas_boolean({ error: 'expected true or false' })
@@ -30226,7 +30229,7 @@ function parseConfig(text, context) {
     }
     const parsed = configFileSchema.safeParse(raw);
     if (!parsed.success) {
-        // A value with an unset variable fails its format too; its first problem says why.
+        // A value with an unset variable fails its format too, and its first problem explains why.
         const reported = new Set(problems.map((problem) => problem.path));
         problems.push(...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap).filter((problem) => !reported.has(problem.path)));
     }
@@ -30475,7 +30478,7 @@ function resolveVegeta(entry, index, warmupMs, ctx) {
         result.connections = spec.connections;
     return result;
 }
-/** A suite value names a file when it has a path separator or a file extension. */
+/** Tells whether a suite value names a file: it has a path separator or a file extension. */
 function looksLikePath(text) {
     return text.includes('/') || text.includes('\\') || (0,external_node_path_namespaceObject.extname)(text) !== '';
 }
@@ -31499,8 +31502,9 @@ function renderFailures(comparison) {
             .map(describeFailingMetric);
         lines.push(`- ${codeSpan(endpoint.key)} in ${escapeMarkdown(scenario.name)}: ${metrics.join(', ')}`);
     }
-    if (failing.length > MAX_HEADLINE_ITEMS)
+    if (failing.length > MAX_HEADLINE_ITEMS) {
         lines.push(`- … and ${failing.length - MAX_HEADLINE_ITEMS} more endpoints, in the tables below`);
+    }
     const other = comparison.scenarios.flatMap((scenario) => scenario.failures.map((failure) => `${scenario.name}: ${failure}`));
     if (comparison.baseline === 'missing-fails') {
         other.push('No baseline was found, and the configuration says a missing baseline fails (baseline.missing: fail).');
@@ -31585,7 +31589,7 @@ function renderScenario(scenario, result, maxRows) {
         lines.push('', '_Not in the baseline: these figures are not compared with anything._');
     return lines.join('\n');
 }
-/** One row per metric: endpoint, metric, budget, baseline, this run, change, status. */
+/** Renders one row per metric: endpoint, metric, budget, baseline, this run, change, status. */
 function comparisonTable(scenario, maxRows) {
     const rows = [];
     for (const endpoint of scenario.endpoints) {
@@ -31724,8 +31728,8 @@ function createEndpointNamer(targetUrl, endpoints = []) {
     // Requests are built as target URL + path; URLs typed into a targets file may differ only in
     // a trailing slash or carry the bare origin.
     const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
-    // Runs once per request, over a handful of distinct URLs: remember each answer, per method so
-    // no key string has to be built for the lookup.
+    // The namer runs once per request over a handful of distinct URLs, so results are cached, per
+    // method so that no key string has to be built for the lookup.
     const cache = new Map();
     let cached = 0;
     const name = (method, nameOrUrl) => {
@@ -31954,7 +31958,7 @@ class ScenarioAccumulator {
             this.lastMeasuredMs = sample.timestampMs;
         this.endpointFor(sample.key).add(sample);
     }
-    /** Every sample seen, warm-up included. */
+    /** Returns the totals of every sample seen, warm-up included. */
     allSamples() {
         return this.merged().all;
     }
@@ -32240,7 +32244,7 @@ function parseLine(buffer, start, end, lineNumber, source) {
         throw new IngestError(`${source}:${lineNumber}: not a JSON line of k6 output: ${excerpt(buffer, start, end)}`, { cause: error, remedy: 'The file may be truncated; rerun k6 with --out json=FILE.' });
     }
 }
-/** The first characters of a line, for error messages. */
+/** Returns the first characters of a line, for error messages. */
 function excerpt(buffer, start, end) {
     const text = buffer.toString('utf8', start, Math.min(end, start + 120));
     return end - start > 120 ? `${text}…` : text;
@@ -32596,7 +32600,7 @@ class Cursor {
             value = value * 256 + this.byte();
         return value;
     }
-    /** Signed integers: bit 0 of the unsigned form says whether the rest is complemented. */
+    /** Signed integers: bit 0 of the unsigned form marks whether the rest is complemented. */
     int() {
         const unsigned = this.uint();
         return unsigned % 2 === 1 ? -(unsigned - 1) / 2 - 1 : unsigned / 2;
@@ -32979,9 +32983,9 @@ function commonType(cursor) {
 /** Seconds from January 1 of year 1 to the Unix epoch, the origin of Go's time encoding. */
 const UNIX_EPOCH_SECONDS = 62_135_596_800;
 /**
- * Decodes time.Time's MarshalBinary form into milliseconds since the Unix epoch: a version byte (1,
- * or 2 with an extra byte of seconds in the zone offset), eight bytes of seconds since year 1, four
- * of nanoseconds and two of zone offset. Sub-millisecond digits are dropped.
+ * Decodes time.Time's MarshalBinary form into milliseconds since the Unix epoch, dropping
+ * sub-millisecond digits. The form is a version byte (2 adds a byte of zone offset seconds), eight
+ * bytes of seconds since year 1, four of nanoseconds and two of zone offset in minutes.
  */
 function decodeGoTime(bytes) {
     const version = bytes[0];
@@ -33009,7 +33013,7 @@ async function ingestVegetaBinary(stream, accumulator, namer, source) {
         wanted: WANTED,
         onValue: (record, type) => {
             if (type.name !== 'Result') {
-                throw new IngestError(`${source} holds gob values of type ${type.name}, not vegeta results.`);
+                throw new IngestError(`${source} contains gob values of type ${type.name}, not vegeta results.`);
             }
             results += 1;
             addResult(record, accumulator, namer, source, results);
@@ -34387,7 +34391,7 @@ const READABLE_FORMATS = [
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 /**
  * The report of a run that could not produce a verdict: the target did not start, a tool failed,
- * a baseline was unreadable. It says what failed and what to do, with the containers' logs when
+ * a baseline was unreadable. It states what failed and what to do, with the containers' logs when
  * there are any.
  */
 

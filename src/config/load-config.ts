@@ -43,7 +43,7 @@ export interface ConfigOverride {
   /** Key path in the file, such as ['scale'] or ['budgets', 'p95']. */
   path: (string | number)[];
   value: unknown;
-  /** How the user gave it, such as `--scale` or `input p95-budget`; errors name this. */
+  /** Name of the option or input the value came from, such as `--scale`; errors quote it. */
   label: string;
 }
 
@@ -142,7 +142,7 @@ export function parseConfig(text: string, context: ParseContext): Config {
 
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
-    // A value with an unset variable fails its format too; its first problem says why.
+    // A value with an unset variable fails its format too, and its first problem explains why.
     const reported = new Set(problems.map((problem) => problem.path));
     problems.push(
       ...toProblems(parsed.error.issues, raw, configFileSchema, sourceMap).filter(
@@ -472,7 +472,7 @@ function resolveVegeta(
   return result;
 }
 
-/** A suite value names a file when it has a path separator or a file extension. */
+/** Tells whether a suite value names a file: it has a path separator or a file extension. */
 function looksLikePath(text: string): boolean {
   return text.includes('/') || text.includes('\\') || extname(text) !== '';
 }

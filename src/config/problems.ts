@@ -12,7 +12,7 @@ import { formatPath } from './interpolate.js';
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
-/** Where a parsed document came from, for locations such as `perf-gate.yml:12:9`. */
+/** The source of a parsed document, for locations such as `perf-gate.yml:12:9`. */
 export interface SourceMap {
   fileName: string;
   document: Document.Parsed;
@@ -79,7 +79,7 @@ function collect(
   if (value === MISSING) {
     problem.message = issue.code === 'invalid_type' ? `missing; ${issue.message}` : issue.message;
   } else if (!(issue.code === 'custom' && typeof value === 'object' && value !== null)) {
-    // The received value says little for a rule about a whole mapping, such as "k6 or vegeta".
+    // The received value adds little to a rule about a whole mapping, such as "k6 or vegeta".
     problem.received = value;
   }
   problems.push(withLocation(problem, at, source, false));
@@ -87,7 +87,7 @@ function collect(
 
 /**
  * Picks the union branch whose errors concern the value's content rather than its type: for
- * `"FETCH /x"` the string branch, which says the method is invalid, not the mapping branch.
+ * `"FETCH /x"` the string branch, which reports the invalid method, not the mapping branch.
  */
 function pickUnionBranch(branches: readonly Issue[][], value: unknown): Issue[] | undefined {
   if (value === MISSING) return undefined;
@@ -99,7 +99,7 @@ function pickUnionBranch(branches: readonly Issue[][], value: unknown): Issue[] 
 
 const MISSING = Symbol('missing');
 
-/** A string, number, boolean or null: a value with no keys inside. */
+/** Tells whether a value is a string, number, boolean or null: a value with no keys inside. */
 function isPlainValue(value: unknown): boolean {
   return value !== MISSING && (value === null || typeof value !== 'object');
 }

@@ -16,7 +16,7 @@ import {
 const DURATION_HINT = 'expected a duration such as 30s, 1m30s or 250ms';
 const RATE_HINT = 'expected a rate such as 50/s';
 
-/** A duration such as `30s`, parsed into milliseconds. */
+/** Builds the schema of a duration such as `30s`, parsed into milliseconds. */
 function duration(description: string) {
   return z
     .string({ error: DURATION_HINT })
@@ -25,7 +25,7 @@ function duration(description: string) {
     .meta({ description, examples: ['30s'] });
 }
 
-/** A request rate such as `50/s`. */
+/** Builds the schema of a request rate such as `50/s`. */
 function rate(description: string) {
   return z
     .string({ error: RATE_HINT })
@@ -40,8 +40,9 @@ function rate(description: string) {
 }
 
 /**
- * A tolerance such as `+10%` (an allowed increase) or `-10%` (an allowed decrease), parsed into
- * the fraction 0.1; `off` gives null. The sign may be left out but must not point the wrong way.
+ * Builds the schema of a tolerance such as `+10%` (an allowed increase) or `-10%` (an allowed
+ * decrease), parsed into the fraction 0.1, or null for `off`. The sign may be left out but must
+ * not point the wrong way.
  */
 function tolerance(description: string, direction: 'increase' | 'decrease') {
   const hint =
@@ -274,7 +275,9 @@ export const configFileSchema = z
             .meta({ description: 'Base URL of the service under test.' }),
           ready: z
             .string({ error: 'expected a path such as /health or a URL' })
-            .meta({ description: 'Path or URL polled until it answers 2xx; defaults to url.' })
+            .meta({
+              description: 'Path or URL polled until it responds with 2xx; defaults to url.',
+            })
             .optional(),
           'ready-timeout': duration('How long to wait for the stack to become ready.').optional(),
           build: z

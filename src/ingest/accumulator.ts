@@ -1,6 +1,6 @@
 /**
  * Accumulates per-request samples into per-endpoint figures. Samples are added one at a time and
- * never stored, so memory depends on the number of endpoints, not of requests; `close()` then
+ * never stored, so memory depends on the number of endpoints, not of requests. `close()` then
  * computes the derived figures once.
  *
  * Each sample is recorded once, in its endpoint's accumulator or in the warm-up's. The scenario's
@@ -144,7 +144,7 @@ export class ScenarioAccumulator {
     this.endpointFor(sample.key).add(sample);
   }
 
-  /** Every sample seen, warm-up included. */
+  /** Returns the totals of every sample seen, warm-up included. */
   allSamples(): AllSamples {
     return this.merged().all;
   }

@@ -19,8 +19,8 @@ export function createEndpointNamer(
   // a trailing slash or carry the bare origin.
   const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
 
-  // Runs once per request, over a handful of distinct URLs: remember each answer, per method so
-  // no key string has to be built for the lookup.
+  // The namer runs once per request over a handful of distinct URLs, so results are cached, per
+  // method so that no key string has to be built for the lookup.
   const cache = new Map<string, Map<string, string>>();
   let cached = 0;
   const name = (method: string, nameOrUrl: string): string => {

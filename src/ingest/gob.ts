@@ -64,7 +64,7 @@ class Cursor {
     return value;
   }
 
-  /** Signed integers: bit 0 of the unsigned form says whether the rest is complemented. */
+  /** Signed integers: bit 0 of the unsigned form marks whether the rest is complemented. */
   int(): number {
     const unsigned = this.uint();
     return unsigned % 2 === 1 ? -(unsigned - 1) / 2 - 1 : unsigned / 2;
@@ -431,9 +431,9 @@ function commonType(cursor: Cursor): string {
 const UNIX_EPOCH_SECONDS = 62_135_596_800;
 
 /**
- * Decodes time.Time's MarshalBinary form into milliseconds since the Unix epoch: a version byte (1,
- * or 2 with an extra byte of seconds in the zone offset), eight bytes of seconds since year 1, four
- * of nanoseconds and two of zone offset. Sub-millisecond digits are dropped.
+ * Decodes time.Time's MarshalBinary form into milliseconds since the Unix epoch, dropping
+ * sub-millisecond digits. The form is a version byte (2 adds a byte of zone offset seconds), eight
+ * bytes of seconds since year 1, four of nanoseconds and two of zone offset in minutes.
  */
 export function decodeGoTime(bytes: Buffer): number {
   const version = bytes[0];

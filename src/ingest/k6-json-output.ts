@@ -99,7 +99,7 @@ function parseLine(
   }
 }
 
-/** The first characters of a line, for error messages. */
+/** Returns the first characters of a line, for error messages. */
 export function excerpt(buffer: Buffer, start: number, end: number): string {
   const text = buffer.toString('utf8', start, Math.min(end, start + 120));
   return end - start > 120 ? `${text}…` : text;

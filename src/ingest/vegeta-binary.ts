@@ -23,7 +23,7 @@ export async function ingestVegetaBinary(
     onValue: (record, type) => {
       if (type.name !== 'Result') {
         throw new IngestError(
-          `${source} holds gob values of type ${type.name}, not vegeta results.`,
+          `${source} contains gob values of type ${type.name}, not vegeta results.`,
         );
       }
       results += 1;

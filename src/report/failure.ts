@@ -1,6 +1,6 @@
 /**
  * The report of a run that could not produce a verdict: the target did not start, a tool failed,
- * a baseline was unreadable. It says what failed and what to do, with the containers' logs when
+ * a baseline was unreadable. It states what failed and what to do, with the containers' logs when
  * there are any.
  */
 import { COMMENT_LIMIT, COMMENT_MARKER } from '../constants.js';
@@ -8,7 +8,7 @@ import { codeBlock, escapeMarkdown } from './escape.js';
 import { fitToLimit } from './limit.js';
 
 export interface FailureReportInput {
-  /** What failed, in a few words: "the target did not become ready". */
+  /** Summary of the failure in a few words, such as "the target did not become ready". */
   title: string;
   message: string;
   remedy?: string;

@@ -24,7 +24,7 @@ export interface ReportInput {
   comparison: Comparison;
   head: RunResult;
   base?: RunResult;
-  /** Where the full report lives when the comment had to be shortened, such as the job summary. */
+  /** Location of the full report when the comment had to be shortened, such as the job summary. */
   fullReportHint?: string;
   /** Largest report size in characters; GitHub's comment limit by default. */
   maxLength?: number;
@@ -73,9 +73,11 @@ function renderFailures(comparison: Comparison): string[] {
       .filter((endpoint) => endpoint.status === 'regression' || endpoint.status === 'over-budget')
       .map((endpoint) => ({ scenario, endpoint })),
   );
+
   const parts: string[] = [];
   if (counts.regressions > 0) parts.push(`${plural(counts.regressions, 'metric')} regressed`);
   if (counts.overBudget > 0) parts.push(`${plural(counts.overBudget, 'budget')} exceeded`);
+
   const lines: string[] = [];
   if (parts.length > 0) {
     lines.push(
@@ -91,10 +93,12 @@ function renderFailures(comparison: Comparison): string[] {
       `- ${codeSpan(endpoint.key)} in ${escapeMarkdown(scenario.name)}: ${metrics.join(', ')}`,
     );
   }
-  if (failing.length > MAX_HEADLINE_ITEMS)
+  if (failing.length > MAX_HEADLINE_ITEMS) {
     lines.push(
       `- … and ${failing.length - MAX_HEADLINE_ITEMS} more endpoints, in the tables below`,
     );
+  }
+
   const other = comparison.scenarios.flatMap((scenario) =>
     scenario.failures.map((failure) => `${scenario.name}: ${failure}`),
   );
@@ -201,7 +205,7 @@ export function renderScenario(
   return lines.join('\n');
 }
 
-/** One row per metric: endpoint, metric, budget, baseline, this run, change, status. */
+/** Renders one row per metric: endpoint, metric, budget, baseline, this run, change, status. */
 function comparisonTable(scenario: ScenarioComparison, maxRows: number | undefined): string[] {
   const rows: { severity: number; cells: string[] }[] = [];
   for (const endpoint of scenario.endpoints) {

@@ -125,7 +125,7 @@ export function leftovers(): { containers: string[]; networks: string[] } {
   return { containers, networks };
 }
 
-/** The Node.js 24 binary for running the bundle as GitHub's runners do, when one is installed. */
+/** Returns the Node.js 24 binary that runs the bundle as GitHub's runners do, when one is installed. */
 export function node24(): string | undefined {
   const candidates = [
     process.env.PERF_GATE_NODE24,

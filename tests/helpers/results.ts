@@ -1,7 +1,7 @@
 /** Builders of result documents for comparison and report tests. */
 import type { EndpointResult, RunResult, ScenarioResult } from '../../src/result/types.js';
 
-/** An endpoint with 1,000 successful requests at 10/s and the given latencies. */
+/** Builds an endpoint with 1,000 successful requests at 10/s and the given latencies. */
 export function endpoint(
   key: string,
   overrides: Partial<EndpointResult> & { p50?: number; p95?: number } = {},

@@ -137,6 +137,6 @@ describe('vegeta binary results', () => {
     };
     await expect(
       ingestVegeta({ ...options, results: await openDataStream(file), format: 'binary' }),
-    ).rejects.toThrow('holds gob values of type Kinds, not vegeta results');
+    ).rejects.toThrow('contains gob values of type Kinds, not vegeta results');
   });
 });
