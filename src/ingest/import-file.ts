@@ -36,40 +36,20 @@ export type InputFormat =
 export async function importRun(path: string, options: ImportOptions): Promise<RunResult> {
   const file = await resolveInputFile(path);
   const format = await detectInputFormat(file);
+  const common = { origin: 'import' as const, warmupMs: options.warmupMs, namer: options.namer };
   switch (format) {
     case 'perf-gate-result':
       return parseResult(await readJson(file), file);
     case 'k6-json-output':
-      return wrap(file, [
-        await ingestK6({
-          name: 'k6',
-          origin: 'import',
-          warmupMs: options.warmupMs,
-          namer: options.namer,
-          jsonOutput: file,
-        }),
-      ]);
+      return wrap(file, [await ingestK6({ ...common, name: 'k6', jsonOutput: file })]);
     case 'vegeta-results-json':
-      return wrap(file, [
-        await ingestVegeta({
-          name: 'vegeta',
-          origin: 'import',
-          warmupMs: options.warmupMs,
-          namer: options.namer,
-          results: await openDataStream(file),
-          format: 'json',
-          resultsSource: file,
-        }),
-      ]);
     case 'vegeta-results-binary':
       return wrap(file, [
         await ingestVegeta({
+          ...common,
           name: 'vegeta',
-          origin: 'import',
-          warmupMs: options.warmupMs,
-          namer: options.namer,
           results: await openDataStream(file),
-          format: 'binary',
+          format: format === 'vegeta-results-binary' ? 'binary' : 'json',
           resultsSource: file,
         }),
       ]);
