@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { arch, homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 import { K6_VERSION, VEGETA_VERSION } from '../constants.js';
@@ -25,12 +25,10 @@ export interface ToolInfo {
 const INSTALL_HINTS: Record<ToolName, string> = {
   k6:
     `Install k6 ${K6_VERSION}: download it from https://github.com/grafana/k6/releases, ` +
-    `or build it with "go install go.k6.io/k6/v2@v${K6_VERSION}", and put it on PATH ` +
-    `or in $PERF_GATE_CACHE_DIR/tools/k6/${K6_VERSION}/.`,
+    `or run "perf-gate install-tools" to download and verify it into perf-gate's cache.`,
   vegeta:
     `Install vegeta ${VEGETA_VERSION}: download it from https://github.com/tsenart/vegeta/releases, ` +
-    `or build it with "go install github.com/tsenart/vegeta/v12@v${VEGETA_VERSION}", and put it on PATH ` +
-    `or in $PERF_GATE_CACHE_DIR/tools/vegeta/${VEGETA_VERSION}/.`,
+    `or run "perf-gate install-tools" to download and verify it into perf-gate's cache.`,
 };
 
 /** Directory of perf-gate's caches: $PERF_GATE_CACHE_DIR, else $XDG_CACHE_HOME/perf-gate. */
@@ -54,8 +52,11 @@ export function findExecutable(
   const pinned = name === 'k6' ? K6_VERSION : name === 'vegeta' ? VEGETA_VERSION : undefined;
   const versions = readdirSync(toolDir).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
   for (const version of pinned ? [pinned, ...versions.filter((v) => v !== pinned)] : versions) {
-    const candidate = join(toolDir, version, name);
-    if (isExecutable(candidate)) return candidate;
+    // Binaries built by scripts/install-tools.mjs sit in the version folder; releases installed by
+    // perf-gate install-tools sit in an architecture folder, as @actions/tool-cache lays them out.
+    for (const candidate of [join(toolDir, version, name), join(toolDir, version, arch(), name)]) {
+      if (isExecutable(candidate)) return candidate;
+    }
   }
   return undefined;
 }
