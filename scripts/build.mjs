@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '.bin', 'ncc');
-const entries = [{ source: 'src/cli/index.ts', out: 'dist/cli' }];
+const entries = [
+  { source: 'src/cli/index.ts', out: 'dist/cli' },
+  { source: 'src/action/index.ts', out: 'dist/action' },
+];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const entry of entries) {
@@ -36,3 +39,9 @@ const schema = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'index.
   cwd: root,
 });
 writeFileSync(join(root, 'perf-gate.schema.json'), schema);
+
+// The README's tables of action inputs and outputs come from action.yml.
+execFileSync(process.execPath, [join(root, 'scripts', 'action-docs.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});

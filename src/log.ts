@@ -9,6 +9,8 @@ export interface Logger {
   debug(message: string): void;
   /** Something degraded but the run goes on. */
   warning(message: string): void;
+  /** A fact a user should notice though nothing failed, such as a missing baseline. */
+  notice(message: string): void;
   /** Runs `work` inside a named, foldable section of the log. */
   group<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
@@ -18,5 +20,6 @@ export const silentLogger: Logger = {
   info: () => undefined,
   debug: () => undefined,
   warning: () => undefined,
+  notice: () => undefined,
   group: (_name, work) => work(),
 };

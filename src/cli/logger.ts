@@ -16,6 +16,7 @@ export function createCliLogger(options: {
       if (options.verbose) write(`debug: ${message}`);
     },
     warning: (message) => write(`warning: ${message}`),
+    notice: (message) => write(`notice: ${message}`),
     group: async (name, work) => {
       write(`▶ ${name}`);
       return work();

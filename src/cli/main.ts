@@ -2,7 +2,8 @@
  * The perf-gate command line: `run` measures the target and judges it, `compare` judges outputs
  * produced elsewhere, `validate` checks a configuration, `schema` prints its JSON Schema.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -19,6 +20,7 @@ import { parseDurationMs } from '../config/units.js';
 import { PERF_GATE_VERSION } from '../constants.js';
 import { judge } from '../engine/judge.js';
 import { runSuite } from '../engine/run-suite.js';
+import { withSignals } from '../engine/signals.js';
 import {
   CancelledError,
   ConfigError,
@@ -28,6 +30,8 @@ import {
 } from '../errors.js';
 import { createEndpointNamer } from '../ingest/endpoint-names.js';
 import { READABLE_FORMATS, importRun } from '../ingest/import-file.js';
+import { installTool } from '../load/install.js';
+import { cacheDir, type ToolName } from '../load/tools.js';
 import type { Logger } from '../log.js';
 import { renderFailureReport } from '../report/failure.js';
 import { writeResultFile } from '../result/result-file.js';
@@ -46,6 +50,8 @@ Usage:
   perf-gate compare BASE HEAD [options]  compare two outputs without starting anything
   perf-gate validate [--config FILE]   check a configuration and print it resolved
   perf-gate schema                     print the JSON Schema of perf-gate.yml
+  perf-gate install-tools [k6] [vegeta]  download the pinned releases, verify their checksums,
+                                       and keep them in perf-gate's tool cache
 
 Options of run:
   -c, --config FILE        configuration file (default: ${DEFAULT_CONFIG_FILE})
@@ -131,6 +137,9 @@ export async function main(
       case 'schema':
         io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return EXIT_PASS;
+      case 'install-tools':
+        for (const path of await installTools(rest, logger)) io.stdout.write(`${path}\n`);
+        return EXIT_PASS;
       default:
         io.stderr.write(`Unknown command "${command}". Run perf-gate --help for the commands.\n`);
         return EXIT_ERROR;
@@ -143,6 +152,46 @@ export async function main(
     io.stderr.write(`error: ${describeError(error)}\n`);
     if (!(error instanceof PerfGateError)) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return EXIT_ERROR;
+  }
+}
+
+/** Installs the named tools (both by default) into perf-gate's tool cache. */
+async function installTools(names: string[], logger: Logger): Promise<string[]> {
+  const tools = names.length > 0 ? names : ['k6', 'vegeta'];
+  const unknown = tools.filter((name) => name !== 'k6' && name !== 'vegeta');
+  if (unknown.length > 0) {
+    throw new PerfGateError(
+      `Unknown tool ${unknown.join(', ')}; perf-gate installs k6 and vegeta.`,
+    );
+  }
+  // @actions/tool-cache keeps tools under RUNNER_TOOL_CACHE, where perf-gate also looks for them.
+  process.env.RUNNER_TOOL_CACHE ||= join(cacheDir(), 'tools');
+  process.env.RUNNER_TEMP ||= await mkdtemp(join(tmpdir(), 'perf-gate-install-'));
+  const paths: string[] = [];
+  await withStdoutAsDebug(logger, async () => {
+    for (const tool of tools as ToolName[]) paths.push(await installTool(tool, { logger }));
+  });
+  return paths;
+}
+
+/**
+ * Runs `work` with stdout turned into debug log lines: @actions/tool-cache and @actions/exec write
+ * workflow commands and the commands they run there, and the CLI's stdout carries only its output.
+ */
+async function withStdoutAsDebug(logger: Logger, work: () => Promise<void>): Promise<void> {
+  const write = process.stdout.write.bind(process.stdout);
+  const toDebug = (chunk: string | Uint8Array): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    for (const line of text.split('\n').filter(Boolean)) {
+      logger.debug(line.replace(/^::\w+::/u, ''));
+    }
+    return true;
+  };
+  process.stdout.write = toDebug;
+  try {
+    await work();
+  } finally {
+    process.stdout.write = write;
   }
 }
 
@@ -207,28 +256,12 @@ async function runCommand(
   }
   await mkdir(outDir, { recursive: true });
 
-  const controller = new AbortController();
-  const stopOnSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      logger.warning(`${signal} received again; still tearing the target down`);
-      return;
-    }
-    logger.warning(`${signal} received: stopping the load and tearing the target down`);
-    controller.abort(new CancelledError(signal));
-  };
-  process.on('SIGINT', stopOnSignal);
-  process.on('SIGTERM', stopOnSignal);
-
   let head: RunResult;
   try {
-    head = await runSuite({ config, outDir, logger, signal: controller.signal });
+    head = await withSignals(logger, (signal) => runSuite({ config, outDir, logger, signal }));
   } catch (error) {
-    const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
-    if (!(reason instanceof CancelledError)) await writeFailure(reason, outDir, values, stdout);
-    throw reason;
-  } finally {
-    process.off('SIGINT', stopOnSignal);
-    process.off('SIGTERM', stopOnSignal);
+    if (!(error instanceof CancelledError)) await writeFailure(error, outDir, values, stdout);
+    throw error;
   }
 
   const resultFile = join(outDir, 'result.json');

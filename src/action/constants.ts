@@ -1,0 +1,55 @@
+/**
+ * Names of the action's inputs, outputs and saved state, as action.yml declares them.
+ */
+
+export const Inputs = {
+  Config: 'config',
+  Compose: 'compose',
+  Url: 'url',
+  Ready: 'ready',
+  Suite: 'suite',
+  Scale: 'scale',
+  BudgetP50: 'budget-p50',
+  BudgetP95: 'budget-p95',
+  BudgetP99: 'budget-p99',
+  BudgetErrorRate: 'budget-error-rate',
+  BudgetThroughput: 'budget-throughput',
+  ToleranceP50: 'tolerance-p50',
+  ToleranceP95: 'tolerance-p95',
+  ToleranceP99: 'tolerance-p99',
+  ToleranceErrorRate: 'tolerance-error-rate',
+  ToleranceThroughput: 'tolerance-throughput',
+  MinLatencyChange: 'min-latency-change',
+  Mode: 'mode',
+  FailOnRegression: 'fail-on-regression',
+  FailWithoutBaseline: 'fail-without-baseline',
+  Comment: 'comment',
+  CommentKey: 'comment-key',
+  GithubToken: 'github-token',
+  BaselineArtifact: 'baseline-artifact',
+  BaselineRetentionDays: 'baseline-retention-days',
+  ReportArtifact: 'report-artifact',
+  K6Version: 'k6-version',
+  VegetaVersion: 'vegeta-version',
+} as const;
+
+export const Outputs = {
+  Verdict: 'verdict',
+  Result: 'result',
+  Report: 'report',
+  CommentUrl: 'comment-url',
+  BaselineUploaded: 'baseline-uploaded',
+} as const;
+
+export const State = {
+  IsPost: 'isPost',
+  Project: 'compose-project',
+  ComposeFiles: 'compose-files',
+} as const;
+
+/** Files inside the report artifact that the fork-safe comment workflow reads. */
+export const ReportArtifactFiles = {
+  Result: 'result.json',
+  PullRequest: 'pull-request.json',
+  Report: 'report.md',
+} as const;
