@@ -3,9 +3,11 @@
 //
 // Environment switches reproduce faults for perf-gate's own tests:
 //
-//	PORT             listen port (default 8080)
-//	DEMO_SLOWDOWN    added latency per route, such as "/api/movies/search=50ms,/health=5ms"
-//	DEMO_UNHEALTHY   when set, /health answers 503 so the container never becomes healthy
+//	PORT               listen port (default 8080)
+//	DEMO_SERVICE_TIME  time a route spends waiting, as on a database, such as "/api/movies/search=4ms"
+//	DEMO_SLOWDOWN      added latency per route: a duration such as "/api/movies/search=50ms", or a
+//	                   share of the route's service time such as "/api/movies/search=+10%"
+//	DEMO_UNHEALTHY     when set, /health answers 503 so the container never becomes healthy
 //
 // "movies-api healthcheck" requests /health and exits 0 on a 2xx answer; the container's
 // healthcheck uses it because the image has no shell or curl.
@@ -31,7 +33,15 @@ func main() {
 		os.Exit(healthcheck(port))
 	}
 
-	slowdown, err := parseSlowdown(os.Getenv("DEMO_SLOWDOWN"))
+	serviceTime, err := parseDelays(os.Getenv("DEMO_SERVICE_TIME"), false)
+	if err != nil {
+		log.Fatalf("invalid DEMO_SERVICE_TIME: %v", err)
+	}
+	slowdown, err := parseDelays(os.Getenv("DEMO_SLOWDOWN"), true)
+	if err != nil {
+		log.Fatalf("invalid DEMO_SLOWDOWN: %v", err)
+	}
+	delays, err := combineDelays(serviceTime, slowdown)
 	if err != nil {
 		log.Fatalf("invalid DEMO_SLOWDOWN: %v", err)
 	}
@@ -45,13 +55,13 @@ func main() {
 	mux.HandleFunc("GET /api/movies/{id}", api.getMovie)
 	mux.HandleFunc("GET /api/calendar", api.calendar)
 
-	for route, delay := range slowdown {
-		log.Printf("slowdown: %s answers %s later", route, delay)
+	for route, delay := range delays {
+		log.Printf("delay: %s waits %s before answering", route, delay)
 	}
 	if api.unhealthy {
 		log.Printf("DEMO_UNHEALTHY is set: /health answers 503")
 	}
-	handler := withSlowdown(mux, slowdown)
+	handler := withDelays(mux, delays)
 	httpServer := &http.Server{
 		Addr:              ":" + port,
 		Handler:           handler,
@@ -76,9 +86,16 @@ func healthcheck(port string) int {
 	return 0
 }
 
-// parseSlowdown reads "route=duration" pairs separated by commas.
-func parseSlowdown(text string) (map[string]time.Duration, error) {
-	result := map[string]time.Duration{}
+// delay is a fixed wait, a share of the route's service time, or both.
+type delay struct {
+	fixed time.Duration
+	share float64
+}
+
+// parseDelays reads "route=duration" pairs separated by commas; with shares allowed, the value
+// may also be a percentage such as "+10%".
+func parseDelays(text string, sharesAllowed bool) (map[string]delay, error) {
+	result := map[string]delay{}
 	for _, pair := range strings.Split(text, ",") {
 		pair = strings.TrimSpace(pair)
 		if pair == "" {
@@ -88,26 +105,51 @@ func parseSlowdown(text string) (map[string]time.Duration, error) {
 		if !found || !strings.HasPrefix(route, "/") {
 			return nil, fmt.Errorf("%q: expected /route=duration, such as /api/movies/search=50ms", pair)
 		}
-		delay, err := time.ParseDuration(value)
+		if sharesAllowed && strings.HasSuffix(value, "%") {
+			percent, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(value, "+"), "%"), 64)
+			if err != nil || percent < 0 {
+				return nil, fmt.Errorf("%q: expected a percentage such as +10%%", pair)
+			}
+			result[route] = delay{share: percent / 100}
+			continue
+		}
+		duration, err := time.ParseDuration(value)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", pair, err)
 		}
-		result[route] = delay
+		result[route] = delay{fixed: duration}
 	}
 	return result, nil
 }
 
-// withSlowdown delays the routes named in slowdown. The route is the matched pattern's path, so
+// combineDelays adds each route's slowdown to its service time; a share of a route without a
+// service time is an error, because there is nothing to take a share of.
+func combineDelays(serviceTime, slowdown map[string]delay) (map[string]time.Duration, error) {
+	total := map[string]time.Duration{}
+	for route, base := range serviceTime {
+		total[route] = base.fixed
+	}
+	for route, extra := range slowdown {
+		base, hasBase := serviceTime[route]
+		if extra.share > 0 && !hasBase {
+			return nil, fmt.Errorf("%s=+%g%% needs a DEMO_SERVICE_TIME for %s", route, extra.share*100, route)
+		}
+		total[route] += extra.fixed + time.Duration(float64(base.fixed)*extra.share)
+	}
+	return total, nil
+}
+
+// withDelays delays the routes named in delays. The route is the matched pattern's path, so
 // "/api/movies/{id}" slows every lookup by id.
-func withSlowdown(mux *http.ServeMux, slowdown map[string]time.Duration) http.Handler {
-	if len(slowdown) == 0 {
+func withDelays(mux *http.ServeMux, delays map[string]time.Duration) http.Handler {
+	if len(delays) == 0 {
 		return mux
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
 		if _, path, found := strings.Cut(pattern, " "); found {
-			if delay, ok := slowdown[path]; ok {
-				time.Sleep(delay)
+			if wait, ok := delays[path]; ok && wait > 0 {
+				time.Sleep(wait)
 			}
 		}
 		mux.ServeHTTP(w, r)

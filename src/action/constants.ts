@@ -43,8 +43,8 @@ export const Outputs = {
 
 export const State = {
   IsPost: 'isPost',
-  Project: 'compose-project',
-  ComposeFiles: 'compose-files',
+  /** JSON list of {name, files} of every compose project the main step started. */
+  Projects: 'compose-projects',
 } as const;
 
 /** Files inside the report artifact that the fork-safe comment workflow reads. */

@@ -10,12 +10,12 @@ import * as core from '@actions/core';
 
 import { ArtifactBaselineStore, type BaselineLookup } from '../baseline/artifact-store.js';
 import { policyFromConfig } from '../compare/policy.js';
-import type { Comparison } from '../compare/types.js';
+import { FAILING_VERDICTS, type Comparison } from '../compare/types.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
 import { COMMENT_LIMIT } from '../constants.js';
 import { judge } from '../engine/judge.js';
-import { runSuite } from '../engine/run-suite.js';
+import { runPaired, runSuite } from '../engine/run-suite.js';
 import { withSignals } from '../engine/signals.js';
 import { PerfGateError, TargetError, describeError } from '../errors.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
@@ -104,35 +104,58 @@ async function measureMode(setup: Setup): Promise<void> {
   const uploadsBaseline =
     context.eventName === 'push' && context.ref === `refs/heads/${context.defaultBranch}`;
 
-  const lookup = await logger.group('Finding the baseline', () =>
-    baselineStore(setup, baseBranch).find(),
-  );
-  if (!lookup.result)
+  const needsArtifact =
+    !(config.paired !== undefined && pullRequest !== undefined) || uploadsBaseline;
+  const lookup: BaselineLookup = needsArtifact
+    ? await logger.group('Finding the baseline', () => baselineStore(setup, baseBranch).find())
+    : { reason: 'the paired design measures the base revision in this job' };
+  if (!lookup.result && needsArtifact) {
     logger.notice(
       `No baseline: ${lookup.reason ?? 'none was found'}. The run is measured but not compared.`,
     );
+  }
   await logger.group('Installing tools', () =>
     ensureTools(config.suite, { k6: settings.k6Version, vegeta: settings.vegetaVersion }, logger),
   );
 
-  const head = await withSignals(logger, (signal) =>
-    runSuite({
-      config,
-      outDir: setup.outDir,
-      logger,
-      signal,
-      onProjectName: (name) => {
-        // Saved before compose up, so the post step can tear the stack down even if this step dies.
-        core.saveState(State.Project, name);
-        core.saveState(State.ComposeFiles, JSON.stringify(config.target.composeFiles));
-      },
-    }),
-  );
+  const projects: { name: string; files: string[] }[] = [];
+  const onProjectName = (name: string, files: string[]) => {
+    // Saved before compose up, so the post step can tear the stacks down even if this step dies.
+    projects.push({ name, files });
+    core.saveState(State.Projects, JSON.stringify(projects));
+  };
+  // A pull request with a paired configuration measures its base revision here instead of reading
+  // the baseline artifact; pushes measure this revision only, for the baseline.
+  const pairedRun = config.paired !== undefined && pullRequest !== undefined;
+  let head: RunResult;
+  let pairedBase: RunResult | undefined;
+  if (pairedRun) {
+    const policy = policyFromConfig(config);
+    const measured = await withSignals(logger, (signal) =>
+      runPaired({
+        config,
+        outDir: setup.outDir,
+        logger,
+        signal,
+        onProjectName,
+        wantsMorePairs: (pairedHead, base) =>
+          judge({ head: pairedHead, base, policy }).comparison.verdict === 'inconclusive',
+      }),
+    );
+    head = measured.head;
+    pairedBase = measured.base;
+  } else {
+    head = await withSignals(logger, (signal) =>
+      runSuite({ config, outDir: setup.outDir, logger, signal, onProjectName }),
+    );
+  }
   const resultFile = join(setup.outDir, 'result.json');
   await writeResultFile(resultFile, head);
   core.setOutput(Outputs.Result, resultFile);
 
-  const { comparison, rendered } = render(head, lookup, config);
+  const { comparison, rendered } = pairedBase
+    ? render(head, { result: pairedBase }, config)
+    : render(head, lookup, config);
   await publishReport(rendered, setup.outDir, comparison.verdict, logger);
   if (pullRequest) {
     const info = {
@@ -148,7 +171,7 @@ async function measureMode(setup: Setup): Promise<void> {
         target,
         rendered.comment,
         settings,
-        comparison.verdict === 'fail',
+        FAILING_VERDICTS.has(comparison.verdict),
         logger,
       ));
     if (!commented) {
@@ -161,10 +184,14 @@ async function measureMode(setup: Setup): Promise<void> {
   core.setOutput(Outputs.BaselineUploaded, String(uploadsBaseline));
   if (uploadsBaseline)
     await logger.group('Uploading the baseline', () =>
-      baselineStore(setup, context.defaultBranch).save(head),
+      baselineStore(setup, context.defaultBranch).save(
+        head,
+        lookup.history ?? [],
+        config.historyLength,
+      ),
     );
 
-  if (comparison.verdict === 'fail' && settings.failOnRegression) {
+  if (FAILING_VERDICTS.has(comparison.verdict) && settings.failOnRegression) {
     core.setFailed(
       `perf-gate: ${comparison.failures.length} failure(s): ${comparison.failures.slice(0, 3).join('; ')}`,
     );
@@ -229,7 +256,7 @@ async function commentMode(setup: Setup): Promise<void> {
     target,
     rendered.comment,
     settings,
-    comparison.verdict === 'fail',
+    FAILING_VERDICTS.has(comparison.verdict),
     logger,
   );
   if (!posted)
@@ -262,6 +289,7 @@ function render(
   const options = {
     head,
     ...(lookup.result ? { base: lookup.result } : {}),
+    ...(lookup.history ? { history: lookup.history } : {}),
     policy: policyFromConfig(config),
   };
   const short = judge({

@@ -12,9 +12,14 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import { PerfGateError, describeError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import type { Logger } from '../log.js';
-import { readResultFile, writeResultFile } from '../result/result-file.js';
+import { HISTORY_FILE } from '../result/history.js';
 import type { RunResult } from '../result/types.js';
-import { BASELINE_FILE, type BaselineStore } from './local-store.js';
+import {
+  BASELINE_FILE,
+  LocalBaselineStore,
+  type Baseline,
+  type BaselineStore,
+} from './local-store.js';
 
 /** One artifact as the REST API lists it. */
 interface ListedArtifact {
@@ -56,6 +61,8 @@ export interface ArtifactStoreOptions {
 /** What the search found, for the report and the logs. */
 export interface BaselineLookup {
   result?: RunResult;
+  /** Baseline runs of the branch, newest last, the latest one included. */
+  history?: RunResult[];
   /** Why no baseline is used, in a sentence, when there is none. */
   reason?: string;
   /** The artifact and run it came from. */
@@ -70,8 +77,11 @@ export class ArtifactBaselineStore implements BaselineStore {
     this.description = `artifact ${options.name} from branch ${options.branch}`;
   }
 
-  async load(): Promise<RunResult | undefined> {
-    return (await this.find()).result;
+  async load(): Promise<Baseline | undefined> {
+    const lookup = await this.find();
+    return lookup.result
+      ? { result: lookup.result, history: lookup.history ?? [lookup.result] }
+      : undefined;
   }
 
   /**
@@ -110,11 +120,11 @@ export class ArtifactBaselineStore implements BaselineStore {
         continue;
       }
       try {
-        const result = await this.download(artifact.id, runId);
+        const { result, history } = await this.download(artifact.id, runId);
         logger.info(
-          `Baseline: artifact ${artifact.id} from run ${runId} on ${this.options.branch}, recorded ${result.createdAt}`,
+          `Baseline: artifact ${artifact.id} from run ${runId} on ${this.options.branch}, recorded ${result.createdAt}, with ${history.length} run(s) of history`,
         );
-        return { result, artifactId: artifact.id, runId };
+        return { result, history, artifactId: artifact.id, runId };
       } catch (error) {
         logger.warning(
           `The baseline artifact ${artifact.id} from run ${runId} is unreadable: ${describeError(error)}`,
@@ -131,13 +141,13 @@ export class ArtifactBaselineStore implements BaselineStore {
     };
   }
 
-  /** Uploads `result` as the baseline artifact of this run. */
-  async save(result: RunResult): Promise<void> {
+  /** Uploads `result`, appended to `history`, as the baseline artifact of this run. */
+  async save(result: RunResult, history: readonly RunResult[], keep: number): Promise<void> {
     const directory = await mkdtemp(join(tmpdir(), 'perf-gate-baseline-'));
-    const file = join(directory, BASELINE_FILE);
-    await writeResultFile(file, result);
+    await new LocalBaselineStore(directory).save(result, history, keep);
+    const files = [join(directory, BASELINE_FILE), join(directory, HISTORY_FILE)];
     const client = new DefaultArtifactClient();
-    const upload = await client.uploadArtifact(this.options.name, [file], directory, {
+    const upload = await client.uploadArtifact(this.options.name, files, directory, {
       retentionDays: this.options.retentionDays,
     });
     this.options.logger.info(
@@ -168,7 +178,7 @@ export class ArtifactBaselineStore implements BaselineStore {
     return run.data.conclusion;
   }
 
-  private async download(artifactId: number, runId: number): Promise<RunResult> {
+  private async download(artifactId: number, runId: number): Promise<Baseline> {
     const directory = await mkdtemp(join(tmpdir(), 'perf-gate-baseline-'));
     const client = new DefaultArtifactClient();
     await client.downloadArtifact(artifactId, {
@@ -183,10 +193,12 @@ export class ArtifactBaselineStore implements BaselineStore {
     const files = await readdir(directory);
     if (!files.includes(BASELINE_FILE)) {
       throw new PerfGateError(
-        `the artifact holds ${files.join(', ') || 'no files'}, not ${BASELINE_FILE}`,
+        `the artifact contains ${files.join(', ') || 'no files'}, not ${BASELINE_FILE}`,
       );
     }
-    return readResultFile(join(directory, BASELINE_FILE));
+    const baseline = await new LocalBaselineStore(directory).load();
+    if (!baseline) throw new PerfGateError(`the artifact has no readable ${BASELINE_FILE}`);
+    return baseline;
   }
 }
 

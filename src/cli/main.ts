@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 import { LocalBaselineStore } from '../baseline/local-store.js';
 import { defaultPolicy, policyFromConfig } from '../compare/policy.js';
-import type { Verdict } from '../compare/types.js';
+import { FAILING_VERDICTS, type Verdict } from '../compare/types.js';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
 import { loadConfig, type ConfigOverride } from '../config/load-config.js';
 import { configFileSchema } from '../config/schema.js';
@@ -19,7 +19,7 @@ import type { Config } from '../config/types.js';
 import { parseDurationMs } from '../config/units.js';
 import { PERF_GATE_VERSION } from '../constants.js';
 import { judge } from '../engine/judge.js';
-import { runSuite } from '../engine/run-suite.js';
+import { runPaired, runSuite } from '../engine/run-suite.js';
 import { withSignals } from '../engine/signals.js';
 import {
   CancelledError,
@@ -243,35 +243,57 @@ async function runCommand(
     overrides: overridesFrom(values),
   });
   const outDir = resolve(values.out ?? 'perf-gate-out');
+  const policy = policyFromConfig(config);
   const baselineStore = values.baseline
     ? new LocalBaselineStore(resolve(values.baseline))
     : undefined;
-  const base = baselineStore ? await baselineStore.load() : undefined;
+  const baseline = baselineStore ? await baselineStore.load() : undefined;
   if (baselineStore) {
     logger.info(
-      base
-        ? `Baseline: ${baselineStore.description}, recorded ${base.createdAt}`
+      baseline
+        ? `Baseline: ${baselineStore.description}, recorded ${baseline.result.createdAt}, with ${baseline.history.length} run(s) of history`
         : `No baseline in ${baselineStore.description}`,
     );
   }
+  const saveStore = values['save-baseline']
+    ? new LocalBaselineStore(resolve(values['save-baseline']))
+    : undefined;
+  const previous = saveStore ? await saveStore.load() : undefined;
   await mkdir(outDir, { recursive: true });
 
   let head: RunResult;
+  let base: RunResult | undefined = baseline?.result;
   try {
-    head = await withSignals(logger, (signal) => runSuite({ config, outDir, logger, signal }));
+    if (config.paired) {
+      const measured = await withSignals(logger, (signal) =>
+        runPaired({
+          config,
+          outDir,
+          logger,
+          signal,
+          wantsMorePairs: (pairedHead, pairedBase) =>
+            judge({ head: pairedHead, base: pairedBase, policy }).comparison.verdict ===
+            'inconclusive',
+        }),
+      );
+      head = measured.head;
+      base = measured.base;
+    } else {
+      head = await withSignals(logger, (signal) => runSuite({ config, outDir, logger, signal }));
+    }
   } catch (error) {
     if (!(error instanceof CancelledError)) await writeFailure(error, outDir, values, stdout);
     throw error;
   }
 
-  const resultFile = join(outDir, 'result.json');
-  await writeResultFile(resultFile, head);
-  if (values['save-baseline']) {
-    const store = new LocalBaselineStore(resolve(values['save-baseline']));
-    await store.save(head);
-    logger.info(`Saved the baseline in ${store.description}`);
+  await writeResultFile(join(outDir, 'result.json'), head);
+  if (config.paired && base) await writeResultFile(join(outDir, 'base-result.json'), base);
+  if (saveStore) {
+    await saveStore.save(head, previous?.history ?? [], config.historyLength);
+    logger.info(`Saved the baseline in ${saveStore.description}`);
   }
-  return report(head, base, policyFromConfig(config), outDir, values, stdout, logger);
+  const history = config.paired ? undefined : baseline?.history;
+  return report(head, base, policy, outDir, values, stdout, logger, history);
 }
 
 async function compareCommand(
@@ -314,8 +336,14 @@ async function report(
   values: Options,
   stdout: NodeJS.WritableStream,
   logger: Logger,
+  history?: RunResult[],
 ): Promise<number> {
-  const { comparison, markdown } = judge({ head, ...(base ? { base } : {}), policy });
+  const { comparison, markdown } = judge({
+    head,
+    ...(base ? { base } : {}),
+    policy,
+    ...(history ? { history } : {}),
+  });
   const reportFile = outDir ? join(outDir, 'report.md') : undefined;
   if (reportFile) await writeFile(reportFile, markdown);
   for (const scenario of head.scenarios) {
@@ -339,17 +367,26 @@ async function report(
     stdout.write(markdown);
   }
   logger.info(verdictLine(comparison.verdict, comparison.failures.length));
-  return comparison.verdict === 'fail' ? EXIT_FAIL : EXIT_PASS;
+  return FAILING_VERDICTS.has(comparison.verdict) ? EXIT_FAIL : EXIT_PASS;
 }
 
 function verdictLine(verdict: Verdict, failures: number): string {
+  const reasons = `${failures} ${failures === 1 ? 'reason' : 'reasons'}`;
   switch (verdict) {
     case 'pass':
       return 'Verdict: pass';
+    case 'improvement':
+      return 'Verdict: improvement (pass): faster than the baseline';
+    case 'inconclusive':
+      return 'Verdict: inconclusive (pass): a change beyond the margin, without enough confidence';
     case 'no-baseline':
       return 'Verdict: no baseline (pass): nothing to compare with yet';
-    case 'fail':
-      return `Verdict: fail (${failures} ${failures === 1 ? 'reason' : 'reasons'})`;
+    case 'regression':
+      return `Verdict: regression (fail, ${reasons})`;
+    case 'over-budget':
+      return `Verdict: over budget (fail, ${reasons})`;
+    case 'invalid':
+      return `Verdict: invalid measurement (fail, ${reasons})`;
   }
 }
 

@@ -1,10 +1,17 @@
 /**
- * Builds the comparison policy (budgets and tolerances per endpoint) from the configuration, or
- * from the defaults when `perf-gate compare` runs without one.
+ * Builds the comparison policy (budgets and tolerances per endpoint, the family's false alarm
+ * rate, advisory metrics) from the configuration, or from the defaults when `perf-gate compare`
+ * runs without one.
  */
-import { DEFAULT_TOLERANCES } from '../config/defaults.js';
-import type { Config } from '../config/types.js';
+import { DEFAULT_ADVISORY, DEFAULT_FAMILY_ALPHA, DEFAULT_TOLERANCES } from '../config/defaults.js';
+import type { Config, MetricName } from '../config/types.js';
+import type { MetricId } from './metrics.js';
 import type { EndpointPolicy, Policy } from './types.js';
+
+/** Maps a metric's name in perf-gate.yml to its id. */
+export function metricIdOf(name: MetricName): MetricId {
+  return name === 'error-rate' ? 'errorRatio' : name;
+}
 
 /** The policy of a configuration: an endpoint's own limits, else the top-level ones. */
 export function policyFromConfig(config: Config): Policy {
@@ -16,11 +23,18 @@ export function policyFromConfig(config: Config): Policy {
       return endpoint ? { budgets: endpoint.budgets, tolerances: endpoint.tolerances } : fallback;
     },
     onMissingBaseline: config.onMissingBaseline,
+    familyAlpha: config.familyAlpha,
+    advisory: new Set(config.advisory.map(metricIdOf)),
   };
 }
 
 /** The default policy: default tolerances, no budgets, and a missing baseline passes. */
 export function defaultPolicy(): Policy {
   const policy: EndpointPolicy = { budgets: {}, tolerances: { ...DEFAULT_TOLERANCES } };
-  return { forEndpoint: () => policy, onMissingBaseline: 'pass' };
+  return {
+    forEndpoint: () => policy,
+    onMissingBaseline: 'pass',
+    familyAlpha: DEFAULT_FAMILY_ALPHA,
+    advisory: new Set(DEFAULT_ADVISORY.map(metricIdOf)),
+  };
 }

@@ -1,34 +1,25 @@
 /**
- * The plain tolerance rule: a metric regresses when this run is worse than the baseline by more
- * than its tolerance, and fails its budget when it is beyond the absolute limit. It compares one
- * run with one stored run and knows nothing of noise, so tolerances have to be wide enough to
- * absorb it.
+ * The plain tolerance rule, for one run against one baseline run, where there is no sample to
+ * estimate noise from: a metric regresses when this run is worse than the baseline by more than
+ * its tolerance, and fails its budget when it is beyond the absolute limit. Tolerances have to be
+ * wide enough to absorb the noise this rule cannot see.
  */
 import { formatPointChange, formatRelativeChange, formatValue } from '../format.js';
 import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.js';
+import { environmentDifferences } from './environment.js';
 import { METRICS, type MetricDefinition } from './metrics.js';
-import {
-  FAILING_STATUSES,
-  type Comparator,
-  type Comparison,
-  type EndpointComparison,
-  type EndpointPolicy,
-  type MetricComparison,
-  type MetricStatus,
-  type Policy,
-  type ScenarioComparison,
+import { buildComparison, worstStatus } from './outcome.js';
+import type {
+  Comparator,
+  Comparison,
+  EndpointComparison,
+  EndpointPolicy,
+  MetricComparison,
+  MetricStatus,
+  Policy,
+  ScenarioComparison,
 } from './types.js';
-
-/** Severity of statuses when one endpoint's status summarises its metrics: higher wins. */
-const SEVERITY: Record<MetricStatus, number> = {
-  'over-budget': 6,
-  regression: 5,
-  improvement: 4,
-  pass: 3,
-  'no-data': 2,
-  'no-baseline': 1,
-  'not-gated': 0,
-};
+import { validityProblems } from './validity.js';
 
 export const toleranceComparator: Comparator = {
   compare(head: RunResult, base: RunResult | undefined, policy: Policy): Comparison {
@@ -39,89 +30,98 @@ export const toleranceComparator: Comparator = {
         policy,
       ),
     );
-    const missingScenarios = (base?.scenarios ?? [])
-      .map((scenario) => scenario.name)
-      .filter((name) => !head.scenarios.some((scenario) => scenario.name === name));
-
-    const failures: string[] = [];
-    const counts = { regressions: 0, overBudget: 0, improvements: 0, endpoints: 0 };
-    for (const scenario of scenarios) {
-      failures.push(...scenario.failures.map((failure) => `${scenario.name}: ${failure}`));
-      for (const endpoint of scenario.endpoints) {
-        counts.endpoints += 1;
-        for (const metric of endpoint.metrics) {
-          if (metric.status === 'regression') counts.regressions += 1;
-          if (metric.status === 'over-budget') counts.overBudget += 1;
-          if (metric.status === 'improvement') counts.improvements += 1;
-          if (FAILING_STATUSES.has(metric.status) && metric.reason) {
-            failures.push(`${scenario.name}, ${endpoint.key}: ${metric.reason}`);
-          }
-        }
-      }
-    }
-
-    let verdict: Comparison['verdict'] = failures.length > 0 ? 'fail' : 'pass';
-    let baseline: Comparison['baseline'] = 'present';
-    if (!base) {
-      baseline = policy.onMissingBaseline === 'fail' ? 'missing-fails' : 'missing';
-      if (baseline === 'missing-fails') {
-        verdict = 'fail';
-        failures.push(
-          'No baseline was found, and the configuration says a missing baseline fails (baseline.missing: fail).',
-        );
-      } else if (verdict === 'pass') {
-        verdict = 'no-baseline';
-      }
-    }
-    return { verdict, baseline, failures, scenarios, missingScenarios, counts };
+    return buildComparison({
+      scenarios,
+      method: {
+        kind: 'tolerance',
+        samples: base ? 1 : 0,
+        headRuns: 1,
+        note: 'One run against one baseline run: tolerances only, no estimate of noise.',
+      },
+      hasBaseline: base !== undefined,
+      onMissingBaseline: policy.onMissingBaseline,
+      missingScenarios: missingScenarios(head, base),
+      environmentWarnings: base ? environmentDifferences(head, base) : [],
+    });
   },
 };
+
+/** Lists the scenarios `base` had that `head` did not run. */
+export function missingScenarios(head: RunResult, base: RunResult | undefined): string[] {
+  return (base?.scenarios ?? [])
+    .map((scenario) => scenario.name)
+    .filter((name) => !head.scenarios.some((scenario) => scenario.name === name));
+}
+
+/** Returns the failures of a scenario outside its metrics: crossed k6 thresholds. */
+export function scenarioFailures(head: ScenarioResult): string[] {
+  return head.thresholdsFailed.length > 0
+    ? [`k6 thresholds crossed: ${head.thresholdsFailed.join('; ')}`]
+    : [];
+}
 
 function compareScenario(
   head: ScenarioResult,
   base: ScenarioResult | undefined,
   policy: Policy,
 ): ScenarioComparison {
-  const failures: string[] = [];
-  if (head.total.requests === 0) {
-    failures.push('no requests were measured; check the warm-up, the duration and the tool output');
-  }
-  if (head.thresholdsFailed.length > 0) {
-    failures.push(`k6 thresholds crossed: ${head.thresholdsFailed.join('; ')}`);
-  }
   const endpoints = head.endpoints.map((endpoint) =>
     compareEndpoint(
       endpoint,
       base?.endpoints.find((candidate) => candidate.key === endpoint.key),
       policy.forEndpoint(endpoint.key),
+      policy,
     ),
   );
-  const missingEndpoints = (base?.endpoints ?? [])
+  return {
+    name: head.name,
+    inBaseline: base !== undefined,
+    endpoints,
+    missingEndpoints: missingEndpoints(head, base),
+    failures: scenarioFailures(head),
+    invalid: validityProblems(head),
+  };
+}
+
+/** Lists the endpoints `base` had that `head` did not request. */
+export function missingEndpoints(head: ScenarioResult, base: ScenarioResult | undefined): string[] {
+  return (base?.endpoints ?? [])
     .map((endpoint) => endpoint.key)
     .filter((key) => !head.endpoints.some((endpoint) => endpoint.key === key));
-  return { name: head.name, inBaseline: base !== undefined, endpoints, missingEndpoints, failures };
 }
 
 function compareEndpoint(
   head: EndpointResult,
   base: EndpointResult | undefined,
-  policy: EndpointPolicy,
+  endpointPolicy: EndpointPolicy,
+  policy: Policy,
 ): EndpointComparison {
-  const metrics = METRICS.map((definition) => compareMetric(definition, head, base, policy));
-  const status = metrics.reduce<MetricStatus>(
-    (worst, metric) => (SEVERITY[metric.status] > SEVERITY[worst] ? metric.status : worst),
-    'not-gated',
-  );
+  const metrics = METRICS.map((definition) => {
+    const comparison = compareMetric(definition, head, base, endpointPolicy);
+    return policy.advisory.has(definition.id) ? asAdvisory(comparison) : comparison;
+  });
   return {
     key: head.key,
-    status,
+    status: worstStatus(metrics.map((metric) => metric.status)),
     inBaseline: base !== undefined,
     requests: head.requests,
     metrics,
   };
 }
 
-/** Judges one metric of one endpoint. */
+/** Turns a metric's failing status into "advisory": shown, never failing the gate. */
+export function asAdvisory(comparison: MetricComparison): MetricComparison {
+  if (comparison.status === 'regression' || comparison.status === 'inconclusive') {
+    const advisory: MetricComparison = { ...comparison, status: 'advisory' };
+    delete advisory.reason;
+    return advisory;
+  }
+  if (comparison.status === 'pass' && comparison.budget === undefined)
+    return { ...comparison, status: 'not-gated' };
+  return comparison;
+}
+
+/** Judges one metric of one endpoint with the plain rule. */
 export function compareMetric(
   definition: MetricDefinition,
   head: EndpointResult,
@@ -136,7 +136,10 @@ export function compareMetric(
   if (value !== undefined) comparison.head = value;
   if (baseValue !== undefined) comparison.base = baseValue;
   if (budget !== undefined) comparison.budget = budget;
-  if (tolerance !== undefined) comparison.tolerance = tolerance;
+  if (tolerance !== undefined) {
+    comparison.tolerance = tolerance;
+    comparison.margin = tolerance;
+  }
 
   if (value === undefined) {
     comparison.status = 'no-data';
@@ -163,12 +166,25 @@ export function compareMetric(
     comparison.status = budget !== undefined ? 'pass' : 'no-baseline';
   }
 
-  if (budget !== undefined && beyondBudget(definition, value, budget)) {
-    comparison.status = 'over-budget';
-    const relation = definition.better === 'lower' ? 'above' : 'below';
-    comparison.reason = `${definition.label} is ${formatValue(definition.unit, value)}, ${relation} the budget of ${formatValue(definition.unit, budget)}`;
-  }
-  return comparison;
+  return applyBudget(definition, comparison, value, budget);
+}
+
+/** Marks a metric over budget, with the reason, when its value is beyond the budget. */
+export function applyBudget(
+  definition: MetricDefinition,
+  comparison: MetricComparison,
+  value: number,
+  budget: number | undefined,
+): MetricComparison {
+  if (budget === undefined) return comparison;
+  const beyond = definition.better === 'lower' ? value > budget : value < budget;
+  if (!beyond) return comparison;
+  const relation = definition.better === 'lower' ? 'above' : 'below';
+  return {
+    ...comparison,
+    status: 'over-budget',
+    reason: `${definition.label} is ${formatValue(definition.unit, value)}, ${relation} the budget of ${formatValue(definition.unit, budget)}`,
+  };
 }
 
 function changeOf(definition: MetricDefinition, value: number, base: number): number | undefined {
@@ -189,35 +205,25 @@ function judgeChange(
   // Tiny latency changes can be large in percent; below the floor they never count.
   if (definition.unit === 'ms' && Math.abs(value - base) < minLatencyChangeMs) return 'pass';
   if (worsening > limit) return 'regression';
-  if (-worsening > limit && limit >= 0 && !(definition.toleranceKind === 'relative' && base === 0))
+  if (-worsening > limit && !(definition.toleranceKind === 'relative' && base === 0))
     return 'improvement';
   return 'pass';
 }
 
-function beyondBudget(definition: MetricDefinition, value: number, budget: number): boolean {
-  return definition.better === 'lower' ? value > budget : value < budget;
-}
-
-function regressionReason(
+/** Describes a change that failed: "p95 rose from 20.0 ms to 30.0 ms (+50.0 %), beyond the allowed +15.0 %". */
+export function regressionReason(
   definition: MetricDefinition,
   value: number,
   base: number,
-  tolerance: number,
+  allowed: number,
 ): string {
   const from = formatValue(definition.unit, base);
   const to = formatValue(definition.unit, value);
   if (definition.toleranceKind === 'absolute') {
-    return `${definition.label} rose from ${from} to ${to} (${formatPointChange(value - base)}), beyond the allowed ${formatPointChange(tolerance)}`;
+    return `${definition.label} rose from ${from} to ${to} (${formatPointChange(value - base)}), beyond the allowed ${formatPointChange(allowed)}`;
   }
   const change = base === 0 ? '' : ` (${formatRelativeChange((value - base) / base)})`;
   const verb = definition.better === 'lower' ? 'rose' : 'fell';
-  const allowed =
-    definition.better === 'lower'
-      ? `+${formatTolerance(tolerance)}`
-      : `-${formatTolerance(tolerance)}`;
-  return `${definition.label} ${verb} from ${from} to ${to}${change}, beyond the allowed ${allowed}`;
-}
-
-function formatTolerance(fraction: number): string {
-  return formatRelativeChange(fraction).replace(/^\+/u, '');
+  const limit = `${definition.better === 'lower' ? '+' : '-'}${formatRelativeChange(allowed).replace(/^\+/u, '')}`;
+  return `${definition.label} ${verb} from ${from} to ${to}${change}, beyond the allowed ${limit}`;
 }

@@ -21,6 +21,19 @@ export const DEFAULT_TOLERANCES: Tolerances = {
   minLatencyChangeMs: 2,
 };
 
+/** Chance of any false regression per comparison that the noise-aware tests allow. */
+export const DEFAULT_FAMILY_ALPHA = 0.05;
+
+/** Tail percentiles move most between identical runs; by default they inform but never fail. */
+export const DEFAULT_ADVISORY = ['p99', 'max'] as const;
+
+/** Baseline runs kept in the history. */
+export const DEFAULT_HISTORY_LENGTH = 20;
+
+/** Pairs of the paired design, and the most an inconclusive comparison may add up to. */
+export const DEFAULT_PAIRS = 7;
+export const DEFAULT_MAX_PAIRS = 12;
+
 /** The suite run when perf-gate.yml has no `suite`. */
 export const DEFAULT_SUITE = [{ k6: 'baseline' }, { vegeta: 'baseline' }] as const;
 

@@ -10,6 +10,11 @@ import { LineCounter, parseDocument } from 'yaml';
 
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import {
+  DEFAULT_ADVISORY,
+  DEFAULT_FAMILY_ALPHA,
+  DEFAULT_HISTORY_LENGTH,
+  DEFAULT_MAX_PAIRS,
+  DEFAULT_PAIRS,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_SUITE,
   DEFAULT_TOLERANCES,
@@ -34,6 +39,7 @@ import type {
   HttpMethod,
   K6Entry,
   SuiteEntry,
+  TargetSettings,
   Tolerances,
   VegetaEntry,
 } from './types.js';
@@ -177,32 +183,8 @@ function resolveConfig(
     problems.push(problem);
   };
 
-  const url = file.target.url.replace(/\/+$/u, '');
-  let readyUrl = url;
-  const ready = file.target.ready;
-  if (ready !== undefined) {
-    if (ready.startsWith('/')) readyUrl = url + ready;
-    else if (/^https?:\/\//u.test(ready)) readyUrl = ready;
-    else report(['target', 'ready'], 'expected a path starting with / or an http(s) URL', ready);
-  }
-
-  const composeList = Array.isArray(file.target.compose)
-    ? file.target.compose
-    : [file.target.compose];
-  const composeFiles = composeList.map((path, index) => {
-    const absolute = resolve(context.baseDir, path);
-    if (!existsSync(absolute)) {
-      const at = Array.isArray(file.target.compose)
-        ? ['target', 'compose', index]
-        : ['target', 'compose'];
-      report(
-        at,
-        `compose file not found at ${absolute}; give a path relative to the configuration file`,
-        path,
-      );
-    }
-    return absolute;
-  });
+  const target = resolveTarget(file.target, ['target'], context, report);
+  const url = target.url;
 
   const budgets = resolveBudgets(file.budgets, {});
   const tolerances = resolveTolerances(file.regression, DEFAULT_TOLERANCES);
@@ -233,21 +215,72 @@ function resolveConfig(
   return {
     source: context.source,
     baseDir: context.baseDir,
-    target: {
-      composeFiles,
-      url,
-      readyUrl,
-      readyTimeoutMs: file.target['ready-timeout'] ?? DEFAULT_READY_TIMEOUT_MS,
-      build: file.target.build ?? true,
-      services: file.target.services ?? [],
-      env: file.target.env ?? {},
-    },
+    target,
     endpoints,
     suite,
     scale,
     budgets,
     tolerances,
     onMissingBaseline: file.baseline?.missing ?? 'pass',
+    repetitions: file.repetitions ?? 1,
+    familyAlpha: file.regression?.['false-alarm-rate'] ?? DEFAULT_FAMILY_ALPHA,
+    advisory: file.regression?.advisory ?? [...DEFAULT_ADVISORY],
+    historyLength: file.baseline?.history ?? DEFAULT_HISTORY_LENGTH,
+    ...(file.paired
+      ? {
+          paired: {
+            pairs: file.paired.pairs ?? DEFAULT_PAIRS,
+            maxPairs: Math.max(
+              file.paired['max-pairs'] ?? DEFAULT_MAX_PAIRS,
+              file.paired.pairs ?? DEFAULT_PAIRS,
+            ),
+            base: resolveTarget(file.paired.base, ['paired', 'base'], context, report),
+          },
+        }
+      : {}),
+  };
+}
+
+type TargetInput = ConfigFile['target'];
+
+/** Resolves a target: absolute compose paths that exist, the ready URL, defaults. */
+function resolveTarget(
+  input: TargetInput,
+  at: (string | number)[],
+  context: ParseContext,
+  report: Report,
+): TargetSettings {
+  const url = input.url.replace(/\/+$/u, '');
+  let readyUrl = url;
+  const ready = input.ready;
+  if (ready !== undefined) {
+    if (ready.startsWith('/')) readyUrl = url + ready;
+    else if (/^https?:\/\//u.test(ready)) readyUrl = ready;
+    else report([...at, 'ready'], 'expected a path starting with / or an http(s) URL', ready);
+  }
+  const composeList = Array.isArray(input.compose) ? input.compose : [input.compose];
+  const composeFiles = composeList.map((path, index) => {
+    const absolute = resolve(context.baseDir, path);
+    if (!existsSync(absolute)) {
+      report(
+        Array.isArray(input.compose) ? [...at, 'compose', index] : [...at, 'compose'],
+        `compose file not found at ${absolute}; give a path relative to the configuration file`,
+        path,
+      );
+    }
+    return absolute;
+  });
+  const readyTimeoutMs = input['ready-timeout'] ?? DEFAULT_READY_TIMEOUT_MS;
+  if (readyTimeoutMs <= 0)
+    report([...at, 'ready-timeout'], 'expected a duration above zero, such as 120s');
+  return {
+    composeFiles,
+    url,
+    readyUrl,
+    readyTimeoutMs,
+    build: input.build ?? true,
+    services: input.services ?? [],
+    env: input.env ?? {},
   };
 }
 
@@ -452,6 +485,12 @@ function resolveVegeta(
     targetsText !== undefined
       ? `vegeta ${basename(targetsText, extname(targetsText))}`
       : `vegeta ${profileName}`;
+  if (spec?.duration !== undefined && spec.duration <= 0) {
+    ctx.report(
+      ['suite', index, 'vegeta', 'duration'],
+      'expected a duration above zero, such as 60s',
+    );
+  }
   const result: VegetaEntry = {
     tool: 'vegeta',
     name: entry.name ?? defaultName,

@@ -124,6 +124,29 @@ export const regressionSchema = z
       'min-latency-change': duration(
         'Latency changes smaller than this never count as a regression, whatever their percentage.',
       ).optional(),
+      'false-alarm-rate': z
+        .string({ error: 'expected a percentage such as 5%' })
+        .regex(new RegExp(PERCENT_PATTERN, 'u'), { error: 'expected a percentage such as 5%' })
+        .transform((text) => parsePercent(text) ?? Number.NaN)
+        .refine((ratio) => ratio > 0 && ratio <= 0.5, {
+          error: 'expected a percentage above 0% and at most 50%',
+        })
+        .meta({
+          description:
+            'Chance of any false regression in one comparison that the noise-aware tests allow (5%).',
+        })
+        .optional(),
+      advisory: z
+        .array(
+          z.enum(['p50', 'p90', 'p95', 'p99', 'max', 'error-rate', 'throughput'], {
+            error: 'expected p50, p90, p95, p99, max, error-rate or throughput',
+          }),
+          {
+            error: 'expected a list of metrics such as [p99]',
+          },
+        )
+        .meta({ description: 'Metrics shown with their test but never failing the gate ([p99]).' })
+        .optional(),
     },
     { error: 'expected a mapping of metric names to tolerances' },
   )
@@ -249,53 +272,56 @@ export const suiteEntrySchema = z
     }
   });
 
+/** What to start and where it answers. */
+const targetSchema = z.strictObject(
+  {
+    compose: z
+      .union(
+        [
+          nonEmptyString('expected a compose file path'),
+          z.array(nonEmptyString('expected a compose file path')).min(1),
+        ],
+        {
+          error: 'expected a compose file path or a list of them',
+        },
+      )
+      .meta({ description: 'Compose file(s), relative to this file.' }),
+    url: z
+      .url({
+        protocol: /^https?$/u,
+        error: 'expected an http or https URL such as http://localhost:8080',
+      })
+      .meta({ description: 'Base URL of the service under test.' }),
+    ready: z
+      .string({ error: 'expected a path such as /health or a URL' })
+      .meta({
+        description: 'Path or URL polled until it responds with 2xx; defaults to url.',
+      })
+      .optional(),
+    'ready-timeout': duration('How long to wait for the stack to become ready.').optional(),
+    build: z
+      .boolean({ error: 'expected true or false' })
+      .meta({
+        description: 'Build images before starting (compose up --build). Default true.',
+      })
+      .optional(),
+    services: z
+      .array(nonEmptyString('expected a service name'), {
+        error: 'expected a list of service names',
+      })
+      .meta({ description: 'Start only these services (and their dependencies).' })
+      .optional(),
+    env: environment.meta({ description: 'Variables for compose interpolation.' }).optional(),
+  },
+  { error: 'expected a mapping with compose and url' },
+);
+
 /** The whole perf-gate.yml file. */
 export const configFileSchema = z
   .strictObject(
     {
       version: z.literal(1, { error: 'expected 1, the only configuration version' }).optional(),
-      target: z.strictObject(
-        {
-          compose: z
-            .union(
-              [
-                nonEmptyString('expected a compose file path'),
-                z.array(nonEmptyString('expected a compose file path')).min(1),
-              ],
-              {
-                error: 'expected a compose file path or a list of them',
-              },
-            )
-            .meta({ description: 'Compose file(s), relative to this file.' }),
-          url: z
-            .url({
-              protocol: /^https?$/u,
-              error: 'expected an http or https URL such as http://localhost:8080',
-            })
-            .meta({ description: 'Base URL of the service under test.' }),
-          ready: z
-            .string({ error: 'expected a path such as /health or a URL' })
-            .meta({
-              description: 'Path or URL polled until it responds with 2xx; defaults to url.',
-            })
-            .optional(),
-          'ready-timeout': duration('How long to wait for the stack to become ready.').optional(),
-          build: z
-            .boolean({ error: 'expected true or false' })
-            .meta({
-              description: 'Build images before starting (compose up --build). Default true.',
-            })
-            .optional(),
-          services: z
-            .array(nonEmptyString('expected a service name'), {
-              error: 'expected a list of service names',
-            })
-            .meta({ description: 'Start only these services (and their dependencies).' })
-            .optional(),
-          env: environment.meta({ description: 'Variables for compose interpolation.' }).optional(),
-        },
-        { error: 'expected a mapping with compose and url' },
-      ),
+      target: targetSchema,
       endpoints: z
         .array(endpointSchema, { error: 'expected a list of endpoints' })
         .min(1, { error: 'expected at least one endpoint' })
@@ -305,6 +331,34 @@ export const configFileSchema = z
         .min(1, { error: 'expected at least one entry' })
         .optional(),
       warmup: duration('Default warm-up of every suite entry (10s).').optional(),
+      repetitions: z
+        .int({ error: 'expected a whole number of runs such as 3' })
+        .min(1, { error: 'expected at least 1 run' })
+        .max(50, { error: 'expected at most 50 runs' })
+        .meta({ description: 'Runs of the suite per measurement, each with its warm-up (1).' })
+        .optional(),
+      paired: z
+        .strictObject(
+          {
+            pairs: z
+              .int({ error: 'expected a whole number of pairs such as 7' })
+              .min(3, { error: 'expected at least 3 pairs' })
+              .max(50)
+              .optional(),
+            'max-pairs': z
+              .int({ error: 'expected a whole number of pairs such as 12' })
+              .min(3)
+              .max(100)
+              .optional(),
+            base: targetSchema.meta({
+              description:
+                "The base revision's stack: a second checkout's compose file, on another port.",
+            }),
+          },
+          { error: 'expected a mapping with base' },
+        )
+        .meta({ description: 'Measure the base and this revision alternately on this machine.' })
+        .optional(),
       scale: z
         .number({ error: 'expected a number such as 0.5' })
         .positive({ error: 'expected a number above 0' })
@@ -323,6 +377,12 @@ export const configFileSchema = z
               .meta({
                 description: 'Verdict when no baseline exists: pass (with a notice) or fail.',
               })
+              .optional(),
+            history: z
+              .int({ error: 'expected a whole number of runs such as 20' })
+              .min(1, { error: 'expected at least 1 run' })
+              .max(100, { error: 'expected at most 100 runs' })
+              .meta({ description: 'Baseline runs kept to learn the noise between runs (20).' })
               .optional(),
           },
           { error: 'expected a mapping' },

@@ -103,6 +103,18 @@ export interface VegetaEntry extends SuiteEntryBase {
 
 export type SuiteEntry = K6Entry | VegetaEntry;
 
+/** The paired design: the base revision's stack, measured alternately with this revision's. */
+export interface PairedSettings {
+  /** Pairs measured before the first decision. */
+  pairs: number;
+  /** Pairs an inconclusive comparison may grow to. */
+  maxPairs: number;
+  base: TargetSettings;
+}
+
+/** Metric names as perf-gate.yml writes them. */
+export type MetricName = 'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'error-rate' | 'throughput';
+
 export interface Config {
   /** Absolute path of the file read, or a description when the config came from elsewhere. */
   source: string;
@@ -117,4 +129,14 @@ export interface Config {
   tolerances: Tolerances;
   /** Verdict when no baseline exists. */
   onMissingBaseline: 'pass' | 'fail';
+  /** Runs of the suite per measurement. */
+  repetitions: number;
+  /** Chance of any false regression per comparison that the noise-aware tests allow. */
+  familyAlpha: number;
+  /** Metrics tested and shown but never failing the gate. */
+  advisory: MetricName[];
+  /** Baseline runs kept in the history. */
+  historyLength: number;
+  /** Set when base and head are measured alternately on this machine. */
+  paired?: PairedSettings;
 }

@@ -1,8 +1,8 @@
 /**
  * Compare, then render: the steps after a measurement that the CLI and the action share.
  */
-import { toleranceComparator } from '../compare/tolerance-comparator.js';
-import type { Comparator, Comparison, Policy } from '../compare/types.js';
+import { noiseAwareComparator } from '../compare/compare-runs.js';
+import type { Comparator, Comparison, ComparisonContext, Policy } from '../compare/types.js';
 import { renderReport } from '../report/markdown.js';
 import type { RunResult } from '../result/types.js';
 
@@ -16,6 +16,8 @@ export interface JudgeOptions {
   head: RunResult;
   base?: RunResult;
   policy: Policy;
+  /** Earlier baseline runs, for the history comparison. */
+  history?: ComparisonContext['history'];
   comparator?: Comparator;
   fullReportHint?: string;
   maxLength?: number;
@@ -23,8 +25,13 @@ export interface JudgeOptions {
 
 /** Compares `head` with `base` under `policy` and renders the report. */
 export function judge(options: JudgeOptions): Judgement {
-  const comparator = options.comparator ?? toleranceComparator;
-  const comparison = comparator.compare(options.head, options.base, options.policy);
+  const comparator = options.comparator ?? noiseAwareComparator;
+  const comparison = comparator.compare(
+    options.head,
+    options.base,
+    options.policy,
+    options.history ? { history: options.history } : {},
+  );
   const markdown = renderReport({
     comparison,
     head: options.head,

@@ -175,7 +175,11 @@ export class ScenarioAccumulator {
       endpoints: [...this.endpoints.values()]
         .map((endpoint) => endpoint.close(windowSeconds))
         .sort((a, b) => compareText(a.key, b.key)),
-      warmup: { requests: this.warmup.requests, failures: this.warmup.failures },
+      warmup: {
+        requests: this.warmup.requests,
+        failures: this.warmup.failures,
+        noResponse: this.warmup.statusCodes.get(0) ?? 0,
+      },
       notes,
     };
     if (this.startMs !== undefined) result.startedAt = new Date(this.startMs).toISOString();

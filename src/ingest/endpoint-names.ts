@@ -18,6 +18,9 @@ export function createEndpointNamer(
   // Requests are built as target URL + path; URLs typed into a targets file may differ only in
   // a trailing slash or carry the bare origin.
   const prefixes = targetUrl ? [targetUrl.replace(/\/+$/u, ''), new URL(targetUrl).origin] : [];
+  // Load tests of a local stack send to loopback addresses whose ports change between runs; the
+  // origin would make the same endpoint a different one in every run.
+  const loopbackOrigin = /^https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?=\/|$)/u;
 
   // The namer runs once per request over a handful of distinct URLs, so results are cached, per
   // method so that no key string has to be built for the lookup.
@@ -31,6 +34,7 @@ export function createEndpointNamer(
     let path = nameOrUrl;
     const prefix = prefixes.find((candidate) => path.startsWith(candidate));
     if (prefix !== undefined) path = path.slice(prefix.length) || '/';
+    else path = path.replace(loopbackOrigin, '') || '/';
     return routes.get(`${upper} ${path}`) ?? `${upper} ${path}`;
   };
   return (method, nameOrUrl) => {

@@ -21,6 +21,8 @@ export interface IngestOptions {
   warmupMs: number;
   namer: EndpointNamer;
   settings?: Record<string, string | number>;
+  /** The arrival rate the tool was asked for, to check that it kept up. */
+  requestedRatePerSecond?: number;
 }
 
 /** Reads k6's `--out json` file, and its `--summary-export` file when given. */
@@ -35,7 +37,7 @@ export async function ingestK6(
     options.jsonOutput,
   );
   const summary = options.summaryFile ? await readSummary(options.summaryFile) : undefined;
-  return finish(accumulator, summary, options.summaryFile ?? '');
+  return finish(accumulator, summary, options.summaryFile ?? '', options);
 }
 
 /**
@@ -54,7 +56,7 @@ export async function ingestVegeta(
   const read = options.format === 'binary' ? ingestVegetaBinary : ingestVegetaResults;
   await read(options.results, accumulator, options.namer, options.resultsSource);
   const summary = options.reportFile ? await readSummary(options.reportFile) : undefined;
-  return finish(accumulator, summary, options.reportFile ?? '');
+  return finish(accumulator, summary, options.reportFile ?? '', options);
 }
 
 /** Reads and parses a tool summary file. */
@@ -84,10 +86,25 @@ function finish(
   accumulator: ScenarioAccumulator,
   summary: ToolSummary | undefined,
   summarySource: string,
+  options: IngestOptions,
 ): ScenarioResult {
   const scenario = accumulator.close();
   const checks = summary ? crossCheck(accumulator.allSamples(), summary, summarySource) : [];
-  return { ...scenario, crossChecks: checks, thresholdsFailed: summary?.thresholdsFailed ?? [] };
+  const result: ScenarioResult = {
+    ...scenario,
+    crossChecks: checks,
+    thresholdsFailed: summary?.thresholdsFailed ?? [],
+  };
+  if (
+    summary?.requests !== undefined &&
+    summary.durationSeconds !== undefined &&
+    summary.durationSeconds > 0
+  ) {
+    result.achievedRatePerSecond = summary.requests / summary.durationSeconds;
+  }
+  if (options.requestedRatePerSecond !== undefined)
+    result.requestedRatePerSecond = options.requestedRatePerSecond;
+  return result;
 }
 
 /**

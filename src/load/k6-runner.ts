@@ -41,7 +41,7 @@ export async function runK6(
   const totalMs = entry.durationMs === undefined ? undefined : entry.warmupMs + entry.durationMs;
 
   const env: Record<string, string> = {
-    PERF_GATE_BASE_URL: config.target.url,
+    PERF_GATE_BASE_URL: context.baseUrl,
     PERF_GATE_ENDPOINTS: JSON.stringify(
       config.endpoints.map((endpoint) => ({
         name: endpoint.key,
@@ -112,6 +112,9 @@ export async function runK6(
     jsonOutput,
     summaryFile,
     settings: settingsOf(entry, config, totalMs),
+    ...(entry.shipped && entry.ratePerSecond !== undefined
+      ? { requestedRatePerSecond: entry.ratePerSecond }
+      : {}),
   });
   if (result.exitCode === THRESHOLDS_CROSSED && scenario.thresholdsFailed.length === 0) {
     throw new IngestError(

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 import { formatDuration } from '../config/units.js';
+import { formatNumber } from '../format.js';
 import type { Config, VegetaEntry } from '../config/types.js';
 import { ToolError } from '../errors.js';
 import { ingestVegeta } from '../ingest/ingest-scenario.js';
@@ -31,7 +32,7 @@ export async function runVegeta(
   if (targetsFile === undefined) {
     targetsFile = `${base}.vegeta-targets.json`;
     format = 'json';
-    await writeFile(targetsFile, endpointTargets(config));
+    await writeFile(targetsFile, endpointTargets(config, context.baseUrl));
   }
 
   const totalMs = entry.warmupMs + entry.durationMs;
@@ -105,6 +106,7 @@ export async function runVegeta(
     resultsSource: resultsFile,
     reportFile,
     settings: settingsOf(entry, config),
+    requestedRatePerSecond: entry.ratePerSecond,
   });
   context.logger.info(
     `Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up`,
@@ -113,13 +115,13 @@ export async function runVegeta(
 }
 
 /** Writes the configured endpoints as vegeta JSON targets, one per line. */
-export function endpointTargets(config: Config): string {
+export function endpointTargets(config: Config, baseUrl: string): string {
   return (
     config.endpoints
       .map((endpoint) => {
         const target: Record<string, unknown> = {
           method: endpoint.method,
-          url: config.target.url + endpoint.path,
+          url: baseUrl + endpoint.path,
           header: Object.fromEntries(
             Object.entries(endpoint.headers).map(([name, value]) => [name, [value]]),
           ),
@@ -137,7 +139,7 @@ function settingsOf(entry: VegetaEntry, config: Config): Record<string, string |
     targets: entry.targetsFile
       ? relative(config.baseDir, entry.targetsFile)
       : `${config.endpoints.length} configured endpoint(s)`,
-    rate: entry.rateText,
+    rate: `${formatNumber(entry.ratePerSecond, Number.isInteger(entry.ratePerSecond) ? 0 : 2)}/s`,
     duration: formatDuration(entry.durationMs),
     warmup: formatDuration(entry.warmupMs),
     timeout: formatDuration(entry.timeoutMs),

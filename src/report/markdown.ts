@@ -6,13 +6,14 @@
 import { markdownTable } from 'markdown-table';
 
 import { COMMENT_LIMIT, COMMENT_MARKER } from '../constants.js';
-import { METRICS, metricDefinition } from '../compare/metrics.js';
+import { METRICS, metricDefinition, type MetricDefinition } from '../compare/metrics.js';
 import type {
   Comparison,
   EndpointComparison,
   MetricComparison,
   MetricStatus,
   ScenarioComparison,
+  Verdict,
 } from '../compare/types.js';
 import { formatNumber, formatPointChange, formatRelativeChange, formatValue } from '../format.js';
 import type { RunResult, ScenarioResult } from '../result/types.js';
@@ -40,7 +41,9 @@ const STATUS_LABELS: Record<MetricStatus, string> = {
   pass: '✅ pass',
   improvement: '🚀 faster',
   regression: '❌ regression',
+  inconclusive: '⚠️ inconclusive',
   'over-budget': '❌ over budget',
+  advisory: 'ℹ️ advisory',
   'no-baseline': '🆕 no baseline',
   'no-data': '⚪ no data',
   'not-gated': '➖ not gated',
@@ -53,10 +56,11 @@ export function renderReport(input: ReportInput): string {
     { text: renderHeadline(input), required: true },
     ...input.comparison.scenarios.map((scenario) => {
       const result = input.head.scenarios.find((candidate) => candidate.name === scenario.name);
+      const hasBaseline = input.comparison.baseline === 'present';
       return {
-        text: renderScenario(scenario, result),
+        text: renderScenario(scenario, result, hasBaseline),
         required: true,
-        shrink: () => renderScenario(scenario, result, SHRUNK_ROWS),
+        shrink: () => renderScenario(scenario, result, hasBaseline, SHRUNK_ROWS),
       };
     }),
     ...renderDetails(input).map((text) => ({ text })),
@@ -65,23 +69,152 @@ export function renderReport(input: ReportInput): string {
   return fitToLimit(sections, input.maxLength ?? COMMENT_LIMIT, input.fullReportHint);
 }
 
-/** Lists what failed: one line per endpoint with its failing metrics, then other failures. */
+const TITLES: Record<Verdict, string> = {
+  invalid: '## ⛔ perf-gate: invalid measurement',
+  regression: '## ❌ perf-gate: slower than the baseline',
+  'over-budget': '## ❌ perf-gate: over budget',
+  inconclusive: '## ⚠️ perf-gate: inconclusive',
+  improvement: '## 🚀 perf-gate: faster than the baseline',
+  pass: '## ✅ perf-gate: no regression',
+  'no-baseline': '## 🆕 perf-gate: no baseline yet',
+};
+
+function renderHeadline(input: ReportInput): string {
+  const { comparison, base } = input;
+  const lines: string[] = [TITLES[comparison.verdict], ''];
+  const endpointCount = distinctEndpoints(
+    comparison.scenarios.flatMap((scenario) => scenario.endpoints),
+  );
+  const scenarioText = plural(comparison.scenarios.length, 'scenario');
+  switch (comparison.verdict) {
+    case 'invalid':
+      lines.push('The measurement cannot be trusted, so it was not judged:', '');
+      for (const failure of comparison.failures.slice(0, MAX_HEADLINE_ITEMS))
+        lines.push(`- ${escapeMarkdown(failure)}`);
+      break;
+    case 'regression':
+    case 'over-budget':
+      lines.push(...renderFailures(comparison));
+      break;
+    case 'inconclusive':
+      lines.push(
+        `No regression was proven, but ${plural(comparison.counts.inconclusive, 'metric')} moved beyond the margin without enough confidence, or part of the baseline was not measured:`,
+        '',
+        ...renderInconclusive(comparison),
+      );
+      break;
+    case 'improvement':
+      lines.push(
+        `${plural(endpointCount, 'endpoint')} in ${scenarioText} within budget and margin; ${plural(comparison.counts.improvements, 'metric')} faster than the baseline.`,
+      );
+      break;
+    case 'pass':
+      lines.push(
+        `${plural(endpointCount, 'endpoint')} in ${scenarioText} within budget and margin.`,
+      );
+      break;
+    case 'no-baseline':
+      lines.push(
+        `${plural(endpointCount, 'endpoint')} in ${scenarioText} measured and within budget; ` +
+          'there is no baseline to compare with, so regressions cannot be judged. ' +
+          'Record one on the base branch (perf-gate run --save-baseline DIR, or a push to the default branch in CI).',
+      );
+      break;
+  }
+  lines.push('', describeMethod(comparison));
+  lines.push(
+    '',
+    base
+      ? `Baseline: ${describeRun(base)}. This run: ${describeRun(input.head)}.`
+      : `This run: ${describeRun(input.head)}.`,
+  );
+  if (comparison.environmentWarnings.length > 0) {
+    lines.push(
+      '',
+      '> [!WARNING]',
+      '> Base and head ran in different environments, so part of any difference may come from them:',
+    );
+    for (const warning of comparison.environmentWarnings)
+      lines.push(`> - ${escapeMarkdown(warning)}`);
+  }
+  if (comparison.missingScenarios.length > 0) {
+    lines.push(
+      '',
+      `Not run this time, though in the baseline: ${comparison.missingScenarios.map(codeSpan).join(', ')}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Lists the inconclusive metrics and the parts of the baseline that were not measured. */
+function renderInconclusive(comparison: Comparison): string[] {
+  const lines: string[] = [];
+  for (const scenario of comparison.scenarios) {
+    for (const endpoint of scenario.endpoints) {
+      const metrics = endpoint.metrics
+        .filter((metric) => metric.status === 'inconclusive')
+        .map(describeFailingMetric);
+      if (metrics.length > 0)
+        lines.push(
+          `- ${codeSpan(endpoint.key)} in ${escapeMarkdown(scenario.name)}: ${metrics.join(', ')}`,
+        );
+    }
+    if (scenario.missingEndpoints.length > 0) {
+      lines.push(
+        `- ${escapeMarkdown(scenario.name)}: in the baseline but not measured: ${scenario.missingEndpoints.map(codeSpan).join(', ')}`,
+      );
+    }
+  }
+  if (comparison.missingScenarios.length > 0) {
+    lines.push(
+      `- scenarios in the baseline but not run: ${comparison.missingScenarios.map(codeSpan).join(', ')}`,
+    );
+  }
+  return lines;
+}
+
+/** Describes how the comparison was made, in a sentence or two. */
+function describeMethod(comparison: Comparison): string {
+  const { method } = comparison;
+  const alpha =
+    method.familyAlpha === undefined
+      ? ''
+      : ` Holm's method keeps the chance of any false regression in this comparison under ${formatNumber(method.familyAlpha * 100, 0)} % over ${plural(method.tests ?? 0, 'gated test')}.`;
+  switch (method.kind) {
+    case 'paired':
+      return `_Paired comparison: ${plural(method.samples, 'pair')} of base and head runs, alternating on this machine; each metric is judged on the log ratios of the pairs.${alpha}_`;
+    case 'history':
+      return `_Compared with the spread of ${plural(method.samples, 'baseline run')}${method.headRuns > 1 ? `, this measurement being ${plural(method.headRuns, 'run')}` : ''}; the margin is at least the noise between runs.${alpha}_`;
+    case 'tolerance':
+      return `_${method.note ?? 'One run against one baseline run: tolerances only, no estimate of noise.'}_`;
+  }
+}
+
+function distinctEndpoints(endpoints: readonly EndpointComparison[]): number {
+  return new Set(endpoints.map((endpoint) => endpoint.key)).size;
+}
+
+/** Lists what failed: invalid scenarios, one line per endpoint with its failing metrics, then other failures. */
 function renderFailures(comparison: Comparison): string[] {
   const { counts } = comparison;
+  const lines: string[] = [];
   const failing = comparison.scenarios.flatMap((scenario) =>
     scenario.endpoints
-      .filter((endpoint) => endpoint.status === 'regression' || endpoint.status === 'over-budget')
+      .filter((endpoint) =>
+        endpoint.metrics.some(
+          (metric) => metric.status === 'regression' || metric.status === 'over-budget',
+        ),
+      )
       .map((endpoint) => ({ scenario, endpoint })),
   );
-
   const parts: string[] = [];
   if (counts.regressions > 0) parts.push(`${plural(counts.regressions, 'metric')} regressed`);
   if (counts.overBudget > 0) parts.push(`${plural(counts.overBudget, 'budget')} exceeded`);
-
-  const lines: string[] = [];
   if (parts.length > 0) {
+    const affected = distinctEndpoints(failing.map(({ endpoint }) => endpoint));
+    const total = distinctEndpoints(comparison.scenarios.flatMap((scenario) => scenario.endpoints));
     lines.push(
-      `**${parts.join(', ')}** on ${formatNumber(failing.length, 0)} of ${plural(counts.endpoints, 'endpoint')}:`,
+      `**${parts.join(', ')}** on ${formatNumber(affected, 0)} of ${plural(total, 'endpoint')}:`,
       '',
     );
   }
@@ -108,9 +241,10 @@ function renderFailures(comparison: Comparison): string[] {
     );
   }
   if (other.length > 0) {
-    if (lines.length > 0) lines.push('');
+    if (lines.length > 0 && lines.at(-1) !== '') lines.push('');
     for (const failure of other) lines.push(`- ${escapeMarkdown(failure)}`);
   }
+  while (lines.at(-1) === '') lines.pop();
   return lines;
 }
 
@@ -124,71 +258,26 @@ function describeFailingMetric(metric: MetricComparison): string {
   const change =
     metric.change === undefined
       ? ''
-      : ` (${definition.toleranceKind === 'absolute' ? formatPointChange(metric.change) : formatRelativeChange(metric.change)})`;
+      : ` (${formatChange(definition, metric.change)}${metric.interval ? `, 95 % CI ${formatInterval(definition, metric.interval)}` : ''})`;
   return `${definition.label} ${value(metric.base)} → ${value(metric.head)}${change}`;
 }
 
-function renderHeadline(input: ReportInput): string {
-  const { comparison, base } = input;
-  const { counts } = comparison;
-  const lines: string[] = [];
-  switch (comparison.verdict) {
-    case 'fail': {
-      const title =
-        counts.regressions > 0
-          ? 'slower than the baseline'
-          : counts.overBudget > 0
-            ? 'over budget'
-            : 'failed';
-      lines.push(`## ❌ perf-gate: ${title}`, '');
-      lines.push(...renderFailures(comparison));
-      break;
-    }
-    case 'pass': {
-      lines.push('## ✅ perf-gate: no regression', '');
-      const faster =
-        counts.improvements > 0
-          ? `; ${plural(counts.improvements, 'metric')} faster than the baseline`
-          : '';
-      lines.push(
-        `${plural(counts.endpoints, 'endpoint')} in ${plural(comparison.scenarios.length, 'scenario')} within budget and tolerance${faster}.`,
-      );
-      break;
-    }
-    case 'no-baseline':
-      lines.push('## 🆕 perf-gate: no baseline yet', '');
-      lines.push(
-        `${plural(counts.endpoints, 'endpoint')} in ${plural(comparison.scenarios.length, 'scenario')} measured and within budget; ` +
-          'there is no baseline to compare with, so regressions cannot be judged. ' +
-          'Record one on the base branch (perf-gate run --save-baseline DIR, or a push to the default branch in CI).',
-      );
-      break;
-  }
-  lines.push('');
-  lines.push(
-    base
-      ? `Baseline: ${describeRun(base)}. This run: ${describeRun(input.head)}.`
-      : `This run: ${describeRun(input.head)}.`,
-  );
-  if (comparison.missingScenarios.length > 0) {
-    lines.push(
-      '',
-      `Not run this time, though in the baseline: ${comparison.missingScenarios.map(codeSpan).join(', ')}.`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** Renders one scenario's table; with `maxRows` only failing and faster rows are kept, at most that many. */
+/** Renders one scenario's table; with `maxRows` only failing and notable rows are kept, at most that many. */
 export function renderScenario(
   scenario: ScenarioComparison,
   result: ScenarioResult | undefined,
+  hasBaseline: boolean,
   maxRows?: number,
 ): string {
   const lines = [`### ${escapeMarkdown(scenario.name)}`, ''];
   if (result) lines.push(describeScenario(result), '');
+  if (scenario.invalid.length > 0) {
+    lines.push('> [!CAUTION]', '> Invalid run, not judged:');
+    for (const reason of scenario.invalid) lines.push(`> - ${escapeMarkdown(reason)}`);
+    lines.push('');
+  }
   for (const failure of scenario.failures)
-    lines.push(`> [!WARNING]`, `> ${escapeMarkdown(failure)}`, '');
+    lines.push('> [!WARNING]', `> ${escapeMarkdown(failure)}`, '');
 
   if (scenario.inBaseline) lines.push(...comparisonTable(scenario, maxRows));
   else if (scenario.endpoints.length > 0) lines.push(measurementTable(scenario));
@@ -200,19 +289,40 @@ export function renderScenario(
       `In the baseline but not requested this time: ${scenario.missingEndpoints.map(codeSpan).join(', ')}.`,
     );
   }
-  if (!scenario.inBaseline)
+  if (hasBaseline && !scenario.inBaseline)
     lines.push('', '_Not in the baseline: these figures are not compared with anything._');
   return lines.join('\n');
 }
 
-/** Renders one row per metric: endpoint, metric, budget, baseline, this run, change, status. */
+/** Columns of the comparison table; optional ones appear only when a row has a value for them. */
+const COLUMNS = [
+  'Endpoint',
+  'Metric',
+  'Budget',
+  'Baseline',
+  'This run',
+  'Change (95 % CI)',
+  'Margin',
+  'Detectable',
+  'Status',
+] as const;
+const OPTIONAL_COLUMNS = new Set(['Budget', 'Margin', 'Detectable']);
+
+/**
+ * Renders one row per metric: endpoint, metric, budget, baseline, this run, the change with its
+ * confidence interval, the margin the decision used, the smallest detectable change, status.
+ */
 function comparisonTable(scenario: ScenarioComparison, maxRows: number | undefined): string[] {
   const rows: { severity: number; cells: string[] }[] = [];
   for (const endpoint of scenario.endpoints) {
     let first = true;
     for (const metric of endpoint.metrics) {
-      // Ungated metrics (max, by default) are shown only where an endpoint failed.
-      if (metric.status === 'not-gated' && (metric.head === undefined || severityOf(endpoint) < 2))
+      // Ungated metrics without a test (max, by default) are shown only where an endpoint failed.
+      if (
+        metric.status === 'not-gated' &&
+        metric.change === undefined &&
+        (metric.head === undefined || severityOf(endpoint) < 2)
+      )
         continue;
       rows.push({ severity: severityOf(endpoint), cells: metricRow(endpoint, metric, first) });
       first = false;
@@ -221,16 +331,19 @@ function comparisonTable(scenario: ScenarioComparison, maxRows: number | undefin
   let shown = rows;
   if (maxRows !== undefined && rows.length > maxRows)
     shown = rows.filter((row) => row.severity > 0).slice(0, maxRows);
+  const keep = COLUMNS.map(
+    (column, index) =>
+      !OPTIONAL_COLUMNS.has(column) || shown.some((row) => row.cells[index] !== '–'),
+  );
+  const pick = (cells: readonly string[]) => cells.filter((_, index) => keep[index]);
   const lines: string[] = [];
   if (shown.length > 0) {
+    const align = pick(['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
     lines.push(
-      markdownTable(
-        [
-          ['Endpoint', 'Metric', 'Budget', 'Baseline', 'This run', 'Change', 'Status'],
-          ...shown.map((row) => row.cells),
-        ],
-        { align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'], alignDelimiters: false },
-      ),
+      markdownTable([pick(COLUMNS), ...shown.map((row) => pick(row.cells))], {
+        align,
+        alignDelimiters: false,
+      }),
     );
   }
   if (shown.length < rows.length)
@@ -279,11 +392,18 @@ function measurementTable(scenario: ScenarioComparison): string {
 }
 
 function severityOf(endpoint: EndpointComparison): number {
-  return endpoint.status === 'regression' || endpoint.status === 'over-budget'
-    ? 2
-    : endpoint.status === 'improvement'
-      ? 1
-      : 0;
+  if (
+    endpoint.metrics.some(
+      (metric) => metric.status === 'regression' || metric.status === 'over-budget',
+    )
+  )
+    return 3;
+  if (endpoint.metrics.some((metric) => metric.status === 'inconclusive')) return 2;
+  return endpoint.metrics.some(
+    (metric) => metric.status === 'improvement' || metric.status === 'advisory',
+  )
+    ? 1
+    : 0;
 }
 
 function metricRow(
@@ -296,11 +416,12 @@ function metricRow(
     number === undefined ? '–' : formatValue(definition.unit, number);
   let change = '–';
   if (metric.change !== undefined) {
-    change =
-      definition.toleranceKind === 'absolute'
-        ? formatPointChange(metric.change)
-        : formatRelativeChange(metric.change);
+    change = formatChange(definition, metric.change);
+    if (metric.interval) change += ` (${formatInterval(definition, metric.interval)})`;
   }
+  const margin = metric.margin === undefined ? '–' : formatMargin(definition, metric.margin);
+  const detectable =
+    metric.detectable === undefined ? '–' : formatChange(definition, metric.detectable);
   const status =
     metric.status === 'regression' || metric.status === 'over-budget'
       ? `**${STATUS_LABELS[metric.status]}**`
@@ -312,8 +433,29 @@ function metricRow(
     value(metric.base),
     value(metric.head),
     change,
+    margin,
+    detectable,
     status,
   ];
+}
+
+/** Formats a change in the metric's kind: `+12.4 %`, or `+0.50 pp` for the error rate. */
+function formatChange(definition: MetricDefinition, change: number): string {
+  return definition.toleranceKind === 'absolute'
+    ? formatPointChange(change)
+    : formatRelativeChange(change);
+}
+
+function formatInterval(definition: MetricDefinition, interval: [number, number]): string {
+  return `${formatChange(definition, interval[0])} to ${formatChange(definition, interval[1])}`;
+}
+
+/** Formats a margin with the direction that counts as worse: `+5.0 %`, `-5.0 %`, `+0.50 pp`. */
+function formatMargin(definition: MetricDefinition, margin: number): string {
+  if (definition.toleranceKind === 'absolute') return formatPointChange(margin);
+  return definition.better === 'lower'
+    ? formatRelativeChange(margin)
+    : formatRelativeChange(-margin);
 }
 
 function describeScenario(result: ScenarioResult): string {
@@ -329,8 +471,12 @@ function describeScenario(result: ScenarioResult): string {
 }
 
 function renderFooter(input: ReportInput): string {
-  const tolerances = METRICS.map((metric) => metric.id).join(', ');
-  return `<sub>perf-gate ${escapeMarkdown(input.head.perfGateVersion)} · metrics ${tolerances} · plain tolerance rule: one run against one baseline run</sub>`;
+  const metrics = METRICS.map((metric) => metric.label).join(', ');
+  const advisory =
+    input.comparison.method.kind === 'tolerance'
+      ? ''
+      : ' · Change: 95 % confidence interval · Detectable: smallest change found with 80 % power, an estimate';
+  return `<sub>perf-gate ${escapeMarkdown(input.head.perfGateVersion)} · metrics ${metrics}${advisory}</sub>`;
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

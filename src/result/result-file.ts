@@ -35,6 +35,20 @@ const endpointSchema = z.object({
   errors: z.record(z.string(), count),
   latency: latencySchema,
   histogram: z.string().optional(),
+  runs: z
+    .array(
+      z.object({
+        requests: count,
+        failures: count,
+        p50Ms: figure.optional(),
+        p90Ms: figure.optional(),
+        p95Ms: figure.optional(),
+        p99Ms: figure.optional(),
+        maxMs: figure.optional(),
+        throughputPerSecond: figure.nonnegative().optional(),
+      }),
+    )
+    .optional(),
 });
 
 const scenarioSchema = z.object({
@@ -47,7 +61,10 @@ const scenarioSchema = z.object({
   settings: z.record(z.string(), z.union([z.string(), z.number()])),
   total: endpointSchema,
   endpoints: z.array(endpointSchema),
-  warmup: z.object({ requests: count, failures: count }),
+  warmup: z.object({ requests: count, failures: count, noResponse: count.optional() }),
+  requestedRatePerSecond: figure.nonnegative().optional(),
+  achievedRatePerSecond: figure.nonnegative().optional(),
+  runs: count.optional(),
   droppedIterations: count.optional(),
   thresholdsFailed: z.array(z.string()),
   crossChecks: z.array(
@@ -81,6 +98,14 @@ const runResultSchema = z.object({
       cpuCount: count,
       memoryBytes: count,
       node: z.string(),
+    })
+    .optional(),
+  design: z
+    .object({
+      kind: z.enum(['single', 'repeated', 'paired']),
+      runs: count,
+      role: z.enum(['base', 'head']).optional(),
+      order: z.array(z.string()).optional(),
     })
     .optional(),
   scenarios: z.array(scenarioSchema),

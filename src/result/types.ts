@@ -40,6 +40,23 @@ export interface EndpointResult {
   latency: LatencySummary;
   /** HDR histogram of latencies in microseconds, compressed and base64-encoded. */
   histogram?: string;
+  /**
+   * Figures of each run, in run order, when the scenario ran several times (repetitions or the
+   * pairs of a paired comparison); the figures above then cover all runs together.
+   */
+  runs?: EndpointRunFigures[];
+}
+
+/** The figures of one endpoint in one run, which the noise-aware comparison uses as samples. */
+export interface EndpointRunFigures {
+  requests: number;
+  failures: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+  throughputPerSecond?: number;
 }
 
 /** A figure recomputed from raw output and compared with the tool's own summary. */
@@ -69,8 +86,17 @@ export interface ScenarioResult {
   /** All endpoints together, measured window only. */
   total: EndpointResult;
   endpoints: EndpointResult[];
-  /** Requests sent during the warm-up, which are excluded from every figure above. */
-  warmup: { requests: number; failures: number };
+  /**
+   * Requests sent during the warm-up, which are excluded from every figure above; `noResponse`
+   * counts those that got no response at all (refused, reset, timed out).
+   */
+  warmup: { requests: number; failures: number; noResponse?: number };
+  /** The arrival rate the scenario asked the tool for, when it set one. */
+  requestedRatePerSecond?: number;
+  /** The rate the tool achieved over the whole run, warm-up included, from its own summary. */
+  achievedRatePerSecond?: number;
+  /** Times the scenario ran; the figures cover all runs together. Absent means one. */
+  runs?: number;
   /** Iterations k6 could not start in time (arrival-rate executors); absent for vegeta. */
   droppedIterations?: number;
   /** k6 thresholds that failed (exit code 99); empty when none did. */
@@ -100,6 +126,17 @@ export interface RunEnvironment {
   node: string;
 }
 
+/** How the runs of a result were taken. */
+export interface RunDesign {
+  /** `repeated`: several runs of one stack; `paired`: runs alternating with another stack's. */
+  kind: 'single' | 'repeated' | 'paired';
+  runs: number;
+  /** For paired results, which side this is; the other side's result has the same pairs. */
+  role?: 'base' | 'head';
+  /** For paired results, the order of each pair, such as ["base-head", "head-base", …]. */
+  order?: string[];
+}
+
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   perfGateVersion: string;
@@ -109,5 +146,7 @@ export interface RunResult {
   /** Versions of the tools that produced the data, such as `{ k6: "2.2.0" }`. */
   tools: Record<string, string>;
   environment?: RunEnvironment;
+  /** How the runs were taken; absent means a single run. */
+  design?: RunDesign;
   scenarios: ScenarioResult[];
 }

@@ -233,7 +233,7 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
       ...(node24() ? { node: node24() } : {}),
     });
     expect(main.exitCode, main.stdout).toBe(1);
-    expect(main.outputs.verdict).toBe('fail');
+    expect(main.outputs.verdict).toBe('regression');
     expect(main.stdout).toContain('::error::perf-gate: ');
     const comments = perfGateComments(7);
     expect(comments).toHaveLength(1);
@@ -410,7 +410,8 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
     steps.push(main);
     expect(main.exitCode).toBeNull();
     expect(leftovers().containers.length).toBeGreaterThan(0);
-    expect(main.state['compose-project']).toMatch(/^perf-gate-[0-9a-f]{8}$/u);
+    const [project] = JSON.parse(main.state['compose-projects'] ?? '[]') as { name: string }[];
+    expect(project?.name).toMatch(/^perf-gate-[0-9a-f]{8}$/u);
     const post = await runStep({
       server: github,
       workspace,
@@ -420,6 +421,6 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
     });
     steps.push(post);
     expect(post.exitCode).toBe(0);
-    expect(post.stdout).toContain(`Removed compose project ${main.state['compose-project'] ?? ''}`);
+    expect(post.stdout).toContain(`Removed compose project ${project?.name ?? ''}`);
   }, 300_000);
 });

@@ -50,7 +50,7 @@ describe.each(nodes)('CLI bundle on %s', (_label, node) => {
     );
     expect(run.exitCode).toBe(1);
     const output = JSON.parse(run.stdout) as { verdict: string; failures: string[] };
-    expect(output.verdict).toBe('fail');
+    expect(output.verdict).toBe('regression');
     expect(output.failures).toContain(
       'vegeta, (all endpoints): error rate rose from 16.50 % to 100.00 % (+83.50 pp), beyond the allowed +0.50 pp',
     );

@@ -186,8 +186,10 @@ describe('tolerance rule over runs', () => {
       regressions: 0,
       overBudget: 0,
       improvements: 0,
+      inconclusive: 0,
       endpoints: 2,
     });
+    expect(comparison.method.kind).toBe('tolerance');
   });
 
   it('slow endpoint fails alone', () => {
@@ -195,14 +197,16 @@ describe('tolerance rule over runs', () => {
       scenario('k6 baseline', [endpoint('GET /a', { p50: 60, p95: 70 }), endpoint('GET /b')]),
     ]);
     const comparison = toleranceComparator.compare(head, base, defaultPolicy());
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison.verdict).toBe('regression');
     const [a, b] = comparison.scenarios[0]?.endpoints ?? [];
     expect(a?.status).toBe('regression');
     expect(b?.status).toBe('pass');
-    expect(comparison.failures).toHaveLength(4);
+    // p50, p90 and p95 regress; p99 is advisory by default.
+    expect(comparison.failures).toHaveLength(3);
     expect(
       comparison.failures.every((failure) => failure.startsWith('k6 baseline, GET /a: ')),
     ).toBe(true);
+    expect(a?.metrics.find((metric) => metric.metric === 'p99')?.status).toBe('advisory');
   });
 
   it('no baseline passes with its own verdict', () => {
@@ -214,17 +218,17 @@ describe('tolerance rule over runs', () => {
   it('no baseline fails when configured to', () => {
     const failing: Policy = { ...defaultPolicy(), onMissingBaseline: 'fail' };
     const comparison = toleranceComparator.compare(base, undefined, failing);
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison.verdict).toBe('over-budget');
     expect(comparison.baseline).toBe('missing-fails');
   });
 
   it('budget failure without baseline fails', () => {
     const strict: Policy = {
+      ...defaultPolicy(),
       forEndpoint: () => ({ budgets: { p95Ms: 5 }, tolerances: { ...DEFAULT_TOLERANCES } }),
-      onMissingBaseline: 'pass',
     };
     const comparison = toleranceComparator.compare(base, undefined, strict);
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison.verdict).toBe('over-budget');
     expect(comparison.counts.overBudget).toBe(2);
   });
 
@@ -235,30 +239,57 @@ describe('tolerance rule over runs', () => {
       }),
     ]);
     const comparison = toleranceComparator.compare(head, base, defaultPolicy());
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison.verdict).toBe('over-budget');
     expect(comparison.failures).toEqual([
       'k6 baseline: k6 thresholds crossed: http_req_duration: p(95)<10',
     ]);
   });
 
-  it('scenario without measured requests fails', () => {
+  it('scenario without measured requests is invalid', () => {
     const head = run([scenario('k6 baseline', [])]);
     const comparison = toleranceComparator.compare(head, base, defaultPolicy());
-    expect(comparison.verdict).toBe('fail');
+    expect(comparison.verdict).toBe('invalid');
     expect(comparison.failures[0]).toContain('no requests were measured');
     expect(comparison.scenarios[0]?.missingEndpoints).toEqual(['GET /a', 'GET /b']);
   });
 
-  it('new endpoint and missing scenario are listed, not failed', () => {
+  it('new endpoint is listed and passes', () => {
     const head = run([
       scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b'), endpoint('GET /c')]),
     ]);
-    const withTwo = run([...base.scenarios, scenario('vegeta baseline', [endpoint('GET /a')])]);
-    const comparison = toleranceComparator.compare(head, withTwo, defaultPolicy());
+    const comparison = toleranceComparator.compare(head, base, defaultPolicy());
     expect(comparison.verdict).toBe('pass');
-    expect(comparison.missingScenarios).toEqual(['vegeta baseline']);
     const added = comparison.scenarios[0]?.endpoints.find((item) => item.key === 'GET /c');
     expect(added?.inBaseline).toBe(false);
     expect(added?.status).toBe('no-baseline');
+  });
+
+  it('unmeasured part of the baseline is inconclusive', () => {
+    const withTwo = run([...base.scenarios, scenario('vegeta baseline', [endpoint('GET /a')])]);
+    const comparison = toleranceComparator.compare(base, withTwo, defaultPolicy());
+    expect(comparison.verdict).toBe('inconclusive');
+    expect(comparison.missingScenarios).toEqual(['vegeta baseline']);
+  });
+
+  it('renamed endpoints compare nothing and are invalid', () => {
+    const renamed = run([
+      scenario('k6 baseline', [endpoint('GET a by name'), endpoint('GET b by name')]),
+    ]);
+    const comparison = toleranceComparator.compare(renamed, base, defaultPolicy());
+    expect(comparison.verdict).toBe('invalid');
+    expect(comparison.failures[0]).toContain(
+      "nothing was compared: none of this run's endpoints is in the baseline",
+    );
+  });
+
+  it('too few requests per endpoint are invalid', () => {
+    const sparse = run([
+      scenario('k6 baseline', [endpoint('GET /a', { requests: 5 }), endpoint('GET /b')]),
+    ]);
+    const comparison = toleranceComparator.compare(sparse, base, defaultPolicy());
+    expect(comparison.verdict).toBe('invalid');
+    expect(comparison.scenarios[0]?.invalid).toEqual([
+      'GET /a got only 5 request(s) in the run; at least 20 are needed; raise the rate or the duration',
+    ]);
   });
 });

@@ -108,7 +108,7 @@ describe.skipIf(gate.skip)('perf-gate run on the demo', () => {
     );
     expect(run.exitCode, run.stderr).toBe(1);
     const output = JSON.parse(run.stdout) as JsonOutput;
-    expect(output.verdict).toBe('fail');
+    expect(output.verdict).toBe('regression');
     for (const scenario of output.comparison.scenarios) {
       const failing = scenario.endpoints
         .filter((endpoint) => endpoint.status === 'regression')

@@ -31,11 +31,11 @@ const slowed = run(
 );
 
 const budgets: Policy = {
+  ...defaultPolicy(),
   forEndpoint: () => ({
     budgets: { p95Ms: 50, errorRatio: 0.01 },
     tolerances: { ...DEFAULT_TOLERANCES },
   }),
-  onMissingBaseline: 'pass',
 };
 
 describe('report as a whole', () => {
