@@ -61909,7 +61909,9 @@ const endpointObject = strictObject({
     path: schemas_string({ error: 'expected a path such as /api/movies' })
         .regex(/^\//u, { error: 'expected a path that starts with /' })
         .meta({ description: 'Path and query, appended to target.url.' }),
-    headers: record(schemas_string(), schemas_string(), { error: 'expected a mapping of header names to values' })
+    headers: record(schemas_string(), schemas_string({ error: 'expected the header value as text; quote numbers' }), {
+        error: 'expected a mapping of header names to values',
+    })
         .optional(),
     body: union([schemas_string(), record(schemas_string(), unknown()), array(unknown())], {
         error: 'expected a string, or a mapping sent as JSON',
@@ -61958,7 +61960,9 @@ const vegetaObject = strictObject({
     workers: schemas_int({ error: 'expected a whole number' }).positive().optional(),
     'max-workers': schemas_int({ error: 'expected a whole number' }).positive().optional(),
     connections: schemas_int({ error: 'expected a whole number' }).positive().optional(),
-    headers: record(schemas_string(), schemas_string(), { error: 'expected a mapping of header names to values' })
+    headers: record(schemas_string(), schemas_string({ error: 'expected the header value as text; quote numbers' }), {
+        error: 'expected a mapping of header names to values',
+    })
         .optional(),
 }, { error: 'expected a profile name, a targets file, or a mapping' });
 /** One entry of the suite: exactly one of `k6` or `vegeta`. */
@@ -62456,6 +62460,9 @@ function resolveK6(entry, index, warmupMs, ctx) {
             ratePerSecond: 'rate' in spec && spec.rate !== undefined ? spec.rate.perSecond : shipped.ratePerSecond,
             env: 'env' in spec && spec.env ? spec.env : {},
         };
+    }
+    if ('duration' in spec && spec.duration !== undefined && spec.duration <= 0) {
+        ctx.report(['suite', index, 'k6', 'duration'], 'expected a duration above zero, such as 60s');
     }
     const script = (0,external_node_path_namespaceObject.resolve)(ctx.context.baseDir, spec.script);
     if (!looksLikePath(spec.script)) {
@@ -69068,9 +69075,13 @@ function renderDetails(input) {
 function renderCompared({ head, base }) {
     const rows = [];
     const add = (label, pick) => {
-        const headValue = pick(head) ?? '–';
-        const baseValue = base ? (pick(base) ?? '–') : undefined;
-        rows.push(baseValue === undefined ? [label, headValue] : [label, baseValue, headValue]);
+        const headPicked = pick(head);
+        const basePicked = base ? pick(base) : undefined;
+        // A row that neither side has a value for says nothing.
+        if (headPicked === undefined && basePicked === undefined)
+            return;
+        const headValue = headPicked ?? '–';
+        rows.push(base ? [label, basePicked ?? '–', headValue] : [label, headValue]);
     };
     add('Commit', (run) => run.source.commit ? codeSpan(run.source.commit.slice(0, 12)) : undefined);
     add('Ref', (run) => (run.source.ref ? codeSpan(run.source.ref) : undefined));
@@ -72382,6 +72393,8 @@ async function resolveInputFile(path) {
 /** Recognises the format of `file` from its first bytes. */
 async function detectInputFormat(file) {
     const head = await readHead(file);
+    if (head.trim() === '')
+        throw unsupported(file, 'empty', 'Pass a file that the tool wrote completely; the run may have failed before any output.');
     const firstLine = head
         .replace(/^\uFEFF/u, '')
         .split('\n', 1)[0]
@@ -76514,7 +76527,13 @@ async function main(argv, io = process) {
         parsed = (0,external_node_util_.parseArgs)({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     }
     catch (error) {
-        io.stderr.write(`${error.message}\nRun perf-gate --help for the options.\n`);
+        // Node's parser quotes the option in its own way; name it plainly.
+        const message = error.message;
+        const option = /'(-[^']+)'/u.exec(message)?.[1];
+        const text = option && message.startsWith('Unknown option')
+            ? `unknown option ${option}`
+            : (message.split('. ')[0] ?? message);
+        io.stderr.write(`error: ${text}. Run perf-gate --help for the options.\n`);
         return EXIT_ERROR;
     }
     const { values, positionals } = parsed;
@@ -76540,7 +76559,9 @@ async function main(argv, io = process) {
                 expectPositionals(command, rest, 0);
                 const config = loadConfig({ file: values.config ?? DEFAULT_CONFIG_FILE });
                 io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
-                logger.info(`${config.source} is valid: ${config.suite.length} suite entries, ${config.endpoints.length} endpoints.`);
+                const entries = `${config.suite.length} suite ${config.suite.length === 1 ? 'entry' : 'entries'}`;
+                const endpoints = `${config.endpoints.length} ${config.endpoints.length === 1 ? 'endpoint' : 'endpoints'}`;
+                logger.info(`${config.source} is valid: ${entries}, ${endpoints}.`);
                 return EXIT_PASS;
             }
             case 'schema':
@@ -76614,7 +76635,22 @@ function expectPositionals(command, positionals, count) {
 }
 /** The JSON Schema of perf-gate.yml, for editors. */
 function configJsonSchema() {
-    return toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' });
+    return allowVariables(toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' }));
+}
+/**
+ * Lets every patterned string also be a `${NAME}` reference, which perf-gate resolves before it
+ * validates, so editors do not flag `p95: ${P95_BUDGET}` as invalid.
+ */
+function allowVariables(schema) {
+    if (Array.isArray(schema))
+        return schema.map(allowVariables);
+    if (schema === null || typeof schema !== 'object')
+        return schema;
+    const entries = Object.entries(schema).map(([key, value]) => [key, allowVariables(value)]);
+    const copy = Object.fromEntries(entries);
+    if (typeof copy.pattern === 'string')
+        copy.pattern = `(${copy.pattern})|\\$\\{`;
+    return copy;
 }
 function overridesFrom(values) {
     const overrides = [];

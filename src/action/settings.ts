@@ -97,13 +97,17 @@ export function readSettings(
   }
   const limits: [string, (string | number)[]][] = [
     [Inputs.BudgetP50, ['budgets', 'p50']],
+    [Inputs.BudgetP90, ['budgets', 'p90']],
     [Inputs.BudgetP95, ['budgets', 'p95']],
     [Inputs.BudgetP99, ['budgets', 'p99']],
+    [Inputs.BudgetMax, ['budgets', 'max']],
     [Inputs.BudgetErrorRate, ['budgets', 'error-rate']],
     [Inputs.BudgetThroughput, ['budgets', 'throughput']],
     [Inputs.ToleranceP50, ['regression', 'p50']],
+    [Inputs.ToleranceP90, ['regression', 'p90']],
     [Inputs.ToleranceP95, ['regression', 'p95']],
     [Inputs.ToleranceP99, ['regression', 'p99']],
+    [Inputs.ToleranceMax, ['regression', 'max']],
     [Inputs.ToleranceErrorRate, ['regression', 'error-rate']],
     [Inputs.ToleranceThroughput, ['regression', 'throughput']],
     [Inputs.MinLatencyChange, ['regression', 'min-latency-change']],

@@ -102,7 +102,14 @@ export async function main(
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}\nRun perf-gate --help for the options.\n`);
+    // Node's parser quotes the option in its own way; name it plainly.
+    const message = (error as Error).message;
+    const option = /'(-[^']+)'/u.exec(message)?.[1];
+    const text =
+      option && message.startsWith('Unknown option')
+        ? `unknown option ${option}`
+        : (message.split('. ')[0] ?? message);
+    io.stderr.write(`error: ${text}. Run perf-gate --help for the options.\n`);
     return EXIT_ERROR;
   }
   const { values, positionals } = parsed;
@@ -129,9 +136,9 @@ export async function main(
         expectPositionals(command, rest, 0);
         const config = loadConfig({ file: values.config ?? DEFAULT_CONFIG_FILE });
         io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
-        logger.info(
-          `${config.source} is valid: ${config.suite.length} suite entries, ${config.endpoints.length} endpoints.`,
-        );
+        const entries = `${config.suite.length} suite ${config.suite.length === 1 ? 'entry' : 'entries'}`;
+        const endpoints = `${config.endpoints.length} ${config.endpoints.length === 1 ? 'endpoint' : 'endpoints'}`;
+        logger.info(`${config.source} is valid: ${entries}, ${endpoints}.`);
         return EXIT_PASS;
       }
       case 'schema':
@@ -209,7 +216,22 @@ function expectPositionals(command: string, positionals: string[], count: number
 
 /** The JSON Schema of perf-gate.yml, for editors. */
 export function configJsonSchema(): unknown {
-  return z.toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' });
+  return allowVariables(z.toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' }));
+}
+
+/**
+ * Lets every patterned string also be a `${NAME}` reference, which perf-gate resolves before it
+ * validates, so editors do not flag `p95: ${P95_BUDGET}` as invalid.
+ */
+function allowVariables(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(allowVariables);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const entries = Object.entries(schema).map(
+    ([key, value]) => [key, allowVariables(value)] as const,
+  );
+  const copy: Record<string, unknown> = Object.fromEntries(entries);
+  if (typeof copy.pattern === 'string') copy.pattern = `(${copy.pattern})|\\$\\{`;
+  return copy;
 }
 
 function overridesFrom(values: Options): ConfigOverride[] {

@@ -411,6 +411,9 @@ function resolveK6(
     };
   }
 
+  if ('duration' in spec && spec.duration !== undefined && spec.duration <= 0) {
+    ctx.report(['suite', index, 'k6', 'duration'], 'expected a duration above zero, such as 60s');
+  }
   const script = resolve(ctx.context.baseDir, spec.script);
   if (!looksLikePath(spec.script)) {
     ctx.report(

@@ -167,7 +167,9 @@ const endpointObject = z.strictObject(
       .regex(/^\//u, { error: 'expected a path that starts with /' })
       .meta({ description: 'Path and query, appended to target.url.' }),
     headers: z
-      .record(z.string(), z.string(), { error: 'expected a mapping of header names to values' })
+      .record(z.string(), z.string({ error: 'expected the header value as text; quote numbers' }), {
+        error: 'expected a mapping of header names to values',
+      })
       .optional(),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
@@ -234,7 +236,9 @@ const vegetaObject = z.strictObject(
     'max-workers': z.int({ error: 'expected a whole number' }).positive().optional(),
     connections: z.int({ error: 'expected a whole number' }).positive().optional(),
     headers: z
-      .record(z.string(), z.string(), { error: 'expected a mapping of header names to values' })
+      .record(z.string(), z.string({ error: 'expected the header value as text; quote numbers' }), {
+        error: 'expected a mapping of header names to values',
+      })
       .optional(),
   },
   { error: 'expected a profile name, a targets file, or a mapping' },

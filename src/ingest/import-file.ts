@@ -88,6 +88,12 @@ async function resolveInputFile(path: string): Promise<string> {
 /** Recognises the format of `file` from its first bytes. */
 export async function detectInputFormat(file: string): Promise<InputFormat> {
   const head = await readHead(file);
+  if (head.trim() === '')
+    throw unsupported(
+      file,
+      'empty',
+      'Pass a file that the tool wrote completely; the run may have failed before any output.',
+    );
   const firstLine =
     head
       .replace(/^\uFEFF/u, '')

@@ -51,9 +51,12 @@ export function renderDetails(input: ReportInput): string[] {
 function renderCompared({ head, base }: ReportInput): string {
   const rows: string[][] = [];
   const add = (label: string, pick: (run: RunResult) => string | undefined) => {
-    const headValue = pick(head) ?? '–';
-    const baseValue = base ? (pick(base) ?? '–') : undefined;
-    rows.push(baseValue === undefined ? [label, headValue] : [label, baseValue, headValue]);
+    const headPicked = pick(head);
+    const basePicked = base ? pick(base) : undefined;
+    // A row that neither side has a value for says nothing.
+    if (headPicked === undefined && basePicked === undefined) return;
+    const headValue = headPicked ?? '–';
+    rows.push(base ? [label, basePicked ?? '–', headValue] : [label, headValue]);
   };
   add('Commit', (run) =>
     run.source.commit ? codeSpan(run.source.commit.slice(0, 12)) : undefined,

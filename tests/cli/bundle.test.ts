@@ -115,7 +115,9 @@ describe.each(nodes)('CLI bundle on %s', (_label, node) => {
   it('rejects an unknown option', async () => {
     const run = await runCli(['run', '--sclae', '2'], { node });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("Unknown option '--sclae'");
+    expect(run.stderr).toBe(
+      'error: unknown option --sclae. Run perf-gate --help for the options.\n',
+    );
   });
 });
 
