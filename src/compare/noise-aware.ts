@@ -288,8 +288,10 @@ function shiftCandidate(
     toChange(definition, estimate + halfWidth),
   ].sort((a, b) => a - b);
   comparison.interval = [ends[0] ?? Number.NaN, ends[1] ?? Number.NaN];
+  // The absolute change that the estimate implies, so paired and history runs are judged alike.
   const belowFloor =
-    definition.unit === 'ms' && Math.abs(comparison.head - effect.baseValue) < minLatencyChangeMs;
+    definition.unit === 'ms' &&
+    Math.abs(effect.baseValue * Math.expm1(worseSign(definition) * estimate)) < minLatencyChangeMs;
   return {
     comparison,
     definition,
