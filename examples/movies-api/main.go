@@ -5,8 +5,11 @@
 //
 //	PORT               listen port (default 8080)
 //	DEMO_SERVICE_TIME  time a route spends waiting, as on a database, such as "/api/movies/search=4ms"
+//	DEMO_SERVICE_JITTER  spread of that wait: each request waits the service time times a log-normal
+//	                   factor whose log has this standard deviation, such as 0.3 (default 0, fixed)
 //	DEMO_SLOWDOWN      added latency per route: a duration such as "/api/movies/search=50ms", or a
-//	                   share of the route's service time such as "/api/movies/search=+10%"
+//	                   share of the route's service time such as "/api/movies/search=+10%", which
+//	                   scales every wait of the route by that share
 //	DEMO_UNHEALTHY     when set, /health answers 503 so the container never becomes healthy
 //
 // "movies-api healthcheck" requests /health and exits 0 on a 2xx answer; the container's
@@ -17,6 +20,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strconv"
@@ -45,6 +50,13 @@ func main() {
 	if err != nil {
 		log.Fatalf("invalid DEMO_SLOWDOWN: %v", err)
 	}
+	jitter := 0.0
+	if text := os.Getenv("DEMO_SERVICE_JITTER"); text != "" {
+		jitter, err = strconv.ParseFloat(text, 64)
+		if err != nil || jitter < 0 || jitter > 2 {
+			log.Fatalf("invalid DEMO_SERVICE_JITTER %q: expected a number from 0 to 2, such as 0.3", text)
+		}
+	}
 	catalogue := newCatalogue(5000)
 	api := &server{catalogue: catalogue, unhealthy: os.Getenv("DEMO_UNHEALTHY") != ""}
 
@@ -55,13 +67,13 @@ func main() {
 	mux.HandleFunc("GET /api/movies/{id}", api.getMovie)
 	mux.HandleFunc("GET /api/calendar", api.calendar)
 
-	for route, delay := range delays {
-		log.Printf("delay: %s waits %s before answering", route, delay)
+	for route, wait := range delays {
+		log.Printf("delay: %s waits %s before answering (jitter %g)", route, wait, jitter)
 	}
 	if api.unhealthy {
 		log.Printf("DEMO_UNHEALTHY is set: /health answers 503")
 	}
-	handler := withDelays(mux, delays)
+	handler := withDelays(mux, delays, jitter)
 	httpServer := &http.Server{
 		Addr:              ":" + port,
 		Handler:           handler,
@@ -122,34 +134,57 @@ func parseDelays(text string, sharesAllowed bool) (map[string]delay, error) {
 	return result, nil
 }
 
-// combineDelays adds each route's slowdown to its service time; a share of a route without a
+// wait is what one route waits per request: a service time, scaled by a share slowdown and by
+// the jitter, plus a fixed slowdown.
+type wait struct {
+	service time.Duration
+	scale   float64
+	fixed   time.Duration
+}
+
+func (w wait) String() string {
+	return fmt.Sprintf("%s x %g + %s", w.service, w.scale, w.fixed)
+}
+
+// combineDelays joins each route's service time and slowdown; a share of a route without a
 // service time is an error, because there is nothing to take a share of.
-func combineDelays(serviceTime, slowdown map[string]delay) (map[string]time.Duration, error) {
-	total := map[string]time.Duration{}
+func combineDelays(serviceTime, slowdown map[string]delay) (map[string]wait, error) {
+	total := map[string]wait{}
 	for route, base := range serviceTime {
-		total[route] = base.fixed
+		total[route] = wait{service: base.fixed, scale: 1}
 	}
 	for route, extra := range slowdown {
-		base, hasBase := serviceTime[route]
+		current, hasBase := total[route]
 		if extra.share > 0 && !hasBase {
 			return nil, fmt.Errorf("%s=+%g%% needs a DEMO_SERVICE_TIME for %s", route, extra.share*100, route)
 		}
-		total[route] += extra.fixed + time.Duration(float64(base.fixed)*extra.share)
+		if !hasBase {
+			current.scale = 1
+		}
+		current.scale += extra.share
+		current.fixed += extra.fixed
+		total[route] = current
 	}
 	return total, nil
 }
 
 // withDelays delays the routes named in delays. The route is the matched pattern's path, so
 // "/api/movies/{id}" slows every lookup by id.
-func withDelays(mux *http.ServeMux, delays map[string]time.Duration) http.Handler {
+func withDelays(mux *http.ServeMux, delays map[string]wait, jitter float64) http.Handler {
 	if len(delays) == 0 {
 		return mux
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
 		if _, path, found := strings.Cut(pattern, " "); found {
-			if wait, ok := delays[path]; ok && wait > 0 {
-				time.Sleep(wait)
+			if route, ok := delays[path]; ok {
+				factor := route.scale
+				if jitter > 0 {
+					factor *= math.Exp(jitter * rand.NormFloat64())
+				}
+				if total := time.Duration(float64(route.service)*factor) + route.fixed; total > 0 {
+					time.Sleep(total)
+				}
 			}
 		}
 		mux.ServeHTTP(w, r)
