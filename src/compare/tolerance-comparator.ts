@@ -1,9 +1,10 @@
 /**
  * The plain tolerance rule, for one run against one baseline run, where there is no sample to
  * estimate noise from: a metric regresses when this run is worse than the baseline by more than
- * its tolerance, and fails its budget when it is beyond the absolute limit. Tolerances have to be
- * wide enough to absorb the noise this rule cannot see.
+ * its margin, and fails its budget when it is beyond the absolute limit. The margin is the
+ * tolerance, widened to the noise this rule assumes because it cannot see any.
  */
+import { ASSUMED_NOISE_FLOOR } from '../config/defaults.js';
 import { formatPointChange, formatRelativeChange, formatValue } from '../format.js';
 import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.js';
 import { environmentDifferences } from './environment.js';
@@ -36,7 +37,7 @@ export const toleranceComparator: Comparator = {
         kind: 'tolerance',
         samples: base ? 1 : 0,
         headRuns: 1,
-        note: 'One run against one baseline run: tolerances only, no estimate of noise.',
+        note: 'One run against one baseline run: no estimate of noise, so the margins are at least the noise assumed for such runs.',
       },
       hasBaseline: base !== undefined,
       onMissingBaseline: policy.onMissingBaseline,
@@ -136,10 +137,15 @@ export function compareMetric(
   if (value !== undefined) comparison.head = value;
   if (baseValue !== undefined) comparison.base = baseValue;
   if (budget !== undefined) comparison.budget = budget;
-  if (tolerance !== undefined) {
-    comparison.tolerance = tolerance;
-    comparison.margin = tolerance;
-  }
+  const margin =
+    tolerance === undefined
+      ? undefined
+      : Math.max(
+          tolerance,
+          ASSUMED_NOISE_FLOOR[definition.id as keyof typeof ASSUMED_NOISE_FLOOR] ?? 0,
+        );
+  if (tolerance !== undefined) comparison.tolerance = tolerance;
+  if (margin !== undefined) comparison.margin = margin;
 
   if (value === undefined) {
     comparison.status = 'no-data';
@@ -149,16 +155,16 @@ export function compareMetric(
   if (baseValue !== undefined) {
     const change = changeOf(definition, value, baseValue);
     if (change !== undefined) comparison.change = change;
-    if (tolerance !== undefined) {
+    if (margin !== undefined) {
       comparison.status = judgeChange(
         definition,
         value,
         baseValue,
-        tolerance,
+        margin,
         policy.tolerances.minLatencyChangeMs,
       );
       if (comparison.status === 'regression')
-        comparison.reason = regressionReason(definition, value, baseValue, tolerance);
+        comparison.reason = regressionReason(definition, value, baseValue, margin);
     } else if (budget !== undefined) {
       comparison.status = 'pass';
     }

@@ -301,7 +301,7 @@ describe('configuration defaults', () => {
     expect(fast?.tolerances.p95).toBeCloseTo(0.2, 10);
     expect(slow?.budgets.p95Ms).toBe(1000);
     expect(slow?.tolerances.p95).toBeUndefined();
-    expect(slow?.tolerances.p50).toBeCloseTo(0.1, 10);
+    expect(slow?.tolerances.p50).toBeCloseTo(0.05, 10);
   });
 
   it('mapping body is sent as JSON', () => {
