@@ -61412,14 +61412,31 @@ async function readHistoryFile(path) {
 const DEFAULT_WARMUP_MS = 10_000;
 const DEFAULT_READY_TIMEOUT_MS = 120_000;
 const DEFAULT_VEGETA_TIMEOUT_MS = 30_000;
+/**
+ * The margins: the smallest change worth failing a pull request for. The noise-aware comparisons
+ * call a regression only when the change is beyond the margin with confidence, so the margins
+ * need not absorb noise themselves; they are set to what a backend team would want to hear about.
+ */
 const DEFAULT_TOLERANCES = {
+    p50: 0.05,
+    p90: 0.1,
+    p95: 0.1,
+    p99: 0.2,
+    errorRatioIncrease: 0.005,
+    throughputDecrease: 0.1,
+    minLatencyChangeMs: 2,
+};
+/**
+ * The noise that the plain rule, one run against one, assumes because it cannot measure any: its
+ * margins are never narrower than these. Latency percentiles of two identical runs differ by
+ * several percent even on a quiet machine, more in the tail.
+ */
+const ASSUMED_NOISE_FLOOR = {
     p50: 0.1,
     p90: 0.15,
     p95: 0.15,
     p99: 0.25,
-    errorRatioIncrease: 0.005,
-    throughputDecrease: 0.1,
-    minLatencyChangeMs: 2,
+    throughput: 0.1,
 };
 /** Chance of any false regression per comparison that the noise-aware tests allow. */
 const DEFAULT_FAMILY_ALPHA = 0.05;
@@ -67870,6 +67887,69 @@ function environmentDifferences(head, base) {
     return differences;
 }
 
+;// CONCATENATED MODULE: ./src/compare/log-shift.ts
+
+/** Power that the smallest detectable change is computed for. */
+const POWER = 0.8;
+function worseSign(definition) {
+    return definition.better === 'lower' ? 1 : -1;
+}
+/** Converts a log shift (positive when worse) into the displayed change of the metric. */
+function toChange(definition, shift) {
+    return Math.expm1(worseSign(definition) * shift);
+}
+/**
+ * The log shift that a relative margin allows: an increase for latency, a drop for throughput.
+ */
+function logThreshold(definition, margin) {
+    return definition.better === 'lower' ? Math.log1p(margin) : -Math.log1p(-Math.min(margin, 0.99));
+}
+/** One run's value of a metric. */
+function readRun(definition, run) {
+    if (!run)
+        return undefined;
+    switch (definition.id) {
+        case 'p50':
+            return run.p50Ms;
+        case 'p90':
+            return run.p90Ms;
+        case 'p95':
+            return run.p95Ms;
+        case 'p99':
+            return run.p99Ms;
+        case 'max':
+            return run.maxMs;
+        case 'throughput':
+            return run.throughputPerSecond;
+        case 'errorRatio':
+            return run.requests > 0 ? run.failures / run.requests : undefined;
+    }
+}
+/**
+ * Log ratios of head to base for each pair of runs, positive when head is worse. Pairs in which
+ * either side has no positive value are left out.
+ */
+function pairLogRatios(definition, head, base) {
+    const ratios = [];
+    for (const [index, headRun] of (head.runs ?? []).entries()) {
+        const headValue = readRun(definition, headRun);
+        const baseValue = readRun(definition, base.runs?.[index]);
+        if (headValue === undefined || baseValue === undefined || headValue <= 0 || baseValue <= 0)
+            continue;
+        ratios.push(worseSign(definition) * Math.log(headValue / baseValue));
+    }
+    return ratios;
+}
+/**
+ * The smallest shift a one-sided t-test at `level` detects with probability POWER, given the
+ * threshold it must clear and the standard error of the estimate.
+ */
+function detectableShift(threshold, standardError, degreesOfFreedom, level) {
+    return (threshold +
+        standardError *
+            (studentTQuantile(1 - level, degreesOfFreedom) + studentTQuantile(POWER, degreesOfFreedom)));
+}
+
 ;// CONCATENATED MODULE: ./src/compare/metrics.ts
 const latency = (id, field, budget) => ({
     id,
@@ -68063,9 +68143,10 @@ function validityProblems(scenario) {
 /**
  * The plain tolerance rule, for one run against one baseline run, where there is no sample to
  * estimate noise from: a metric regresses when this run is worse than the baseline by more than
- * its tolerance, and fails its budget when it is beyond the absolute limit. Tolerances have to be
- * wide enough to absorb the noise this rule cannot see.
+ * its margin, and fails its budget when it is beyond the absolute limit. The margin is the
+ * tolerance, widened to the noise this rule assumes because it cannot see any.
  */
+
 
 
 
@@ -68080,7 +68161,7 @@ const toleranceComparator = {
                 kind: 'tolerance',
                 samples: base ? 1 : 0,
                 headRuns: 1,
-                note: 'One run against one baseline run: tolerances only, no estimate of noise.',
+                note: 'One run against one baseline run: no estimate of noise, so the margins are at least the noise assumed for such runs.',
             },
             hasBaseline: base !== undefined,
             onMissingBaseline: policy.onMissingBaseline,
@@ -68155,10 +68236,13 @@ function compareMetric(definition, head, base, policy) {
         comparison.base = baseValue;
     if (budget !== undefined)
         comparison.budget = budget;
-    if (tolerance !== undefined) {
+    const margin = tolerance === undefined
+        ? undefined
+        : Math.max(tolerance, ASSUMED_NOISE_FLOOR[definition.id] ?? 0);
+    if (tolerance !== undefined)
         comparison.tolerance = tolerance;
-        comparison.margin = tolerance;
-    }
+    if (margin !== undefined)
+        comparison.margin = margin;
     if (value === undefined) {
         comparison.status = 'no-data';
         return comparison;
@@ -68167,10 +68251,10 @@ function compareMetric(definition, head, base, policy) {
         const change = changeOf(definition, value, baseValue);
         if (change !== undefined)
             comparison.change = change;
-        if (tolerance !== undefined) {
-            comparison.status = judgeChange(definition, value, baseValue, tolerance, policy.tolerances.minLatencyChangeMs);
+        if (margin !== undefined) {
+            comparison.status = judgeChange(definition, value, baseValue, margin, policy.tolerances.minLatencyChangeMs);
             if (comparison.status === 'regression')
-                comparison.reason = regressionReason(definition, value, baseValue, tolerance);
+                comparison.reason = regressionReason(definition, value, baseValue, margin);
         }
         else if (budget !== undefined) {
             comparison.status = 'pass';
@@ -68256,12 +68340,11 @@ function regressionReason(definition, value, base, allowed) {
 
 
 
+
 /** Fewest baseline runs in the history for the history test; with fewer, the plain rule runs. */
 const MIN_HISTORY = 5;
 /** Fewest pairs for the paired test. */
 const MIN_PAIRS = 3;
-/** Power that the smallest detectable change is computed for. */
-const POWER = 0.8;
 /** Compares `head` with `base` (paired) or with `context.history` (history). */
 function compareNoiseAware(kind, head, base, policy, context) {
     const history = context.history ?? [];
@@ -68353,14 +68436,7 @@ function noise_aware_compareEndpoint(kind, head, baseScenario, history, policy, 
 function pairedEffect(definition, head, base) {
     if (!base?.runs || !head.runs)
         return undefined;
-    const ratios = [];
-    for (const [index, headRun] of head.runs.entries()) {
-        const headValue = readRun(definition, headRun);
-        const baseValue = readRun(definition, base.runs[index]);
-        if (headValue === undefined || baseValue === undefined || headValue <= 0 || baseValue <= 0)
-            continue;
-        ratios.push(worseSign(definition) * Math.log(headValue / baseValue));
-    }
+    const ratios = pairLogRatios(definition, head, base);
     const baseValue = definition.read(base);
     if (ratios.length < MIN_PAIRS || baseValue === undefined)
         return undefined;
@@ -68396,7 +68472,7 @@ function shiftCandidate(comparison, definition, effect, tolerance, minLatencyCha
         return undefined;
     const margin = Math.max(tolerance, effect.noiseFloor ?? 0);
     // A tolerance is an increase for latency and a drop for throughput; both become log thresholds.
-    const threshold = definition.better === 'lower' ? Math.log(1 + margin) : -Math.log(1 - Math.min(margin, 0.99));
+    const threshold = logThreshold(definition, margin);
     const { estimate, standardError, degreesOfFreedom } = effect;
     const pValue = standardError > 0
         ? 1 - studentTCdf((estimate - threshold) / standardError, degreesOfFreedom)
@@ -68413,7 +68489,9 @@ function shiftCandidate(comparison, definition, effect, tolerance, minLatencyCha
         toChange(definition, estimate + halfWidth),
     ].sort((a, b) => a - b);
     comparison.interval = [ends[0] ?? Number.NaN, ends[1] ?? Number.NaN];
-    const belowFloor = definition.unit === 'ms' && Math.abs(comparison.head - effect.baseValue) < minLatencyChangeMs;
+    // The absolute change that the estimate implies, so paired and history runs are judged alike.
+    const belowFloor = definition.unit === 'ms' &&
+        Math.abs(effect.baseValue * Math.expm1(worseSign(definition) * estimate)) < minLatencyChangeMs;
     return {
         comparison,
         definition,
@@ -68468,11 +68546,7 @@ function decide(candidates, familyAlpha) {
     for (const candidate of candidates) {
         const { comparison, definition, estimate, threshold } = candidate;
         if (candidate.standardError !== undefined && candidate.degreesOfFreedom !== undefined) {
-            const df = candidate.degreesOfFreedom;
-            const shift = threshold +
-                candidate.standardError *
-                    (studentTQuantile(1 - firstLevel, df) + studentTQuantile(POWER, df));
-            comparison.detectable = toChange(definition, shift);
+            comparison.detectable = toChange(definition, detectableShift(threshold, candidate.standardError, candidate.degreesOfFreedom, firstLevel));
         }
         let status = 'pass';
         const worse = estimate > threshold && !candidate.belowFloor;
@@ -68497,33 +68571,6 @@ function decide(candidates, familyAlpha) {
             if (budgeted.reason !== undefined)
                 comparison.reason = budgeted.reason;
         }
-    }
-}
-/** Converts a log shift (positive when worse) into the displayed change of the metric. */
-function toChange(definition, shift) {
-    return Math.exp(worseSign(definition) * shift) - 1;
-}
-function worseSign(definition) {
-    return definition.better === 'lower' ? 1 : -1;
-}
-function readRun(definition, run) {
-    if (!run)
-        return undefined;
-    switch (definition.id) {
-        case 'p50':
-            return run.p50Ms;
-        case 'p90':
-            return run.p90Ms;
-        case 'p95':
-            return run.p95Ms;
-        case 'p99':
-            return run.p99Ms;
-        case 'max':
-            return run.maxMs;
-        case 'throughput':
-            return run.throughputPerSecond;
-        case 'errorRatio':
-            return run.requests > 0 ? run.failures / run.requests : undefined;
     }
 }
 function describeRegression(comparison, definition) {
@@ -72213,6 +72260,32 @@ async function runPaired(options) {
         });
     }
     return { head: mergePaired(headRuns, order, 'head'), base: mergePaired(baseRuns, order, 'base') };
+}
+/**
+ * Measures this revision against itself for a calibration: `pairs` pairs of runs on one stack,
+ * sides A and B alternating as in the paired design (A then B, then B then A).
+ */
+async function runCalibration(options) {
+    const toolbox = await prepare(options);
+    const stack = await startStack(options, toolbox, options.config.target, 'target');
+    const runs = { a: [], b: [] };
+    const order = [];
+    try {
+        for (let index = 0; index < options.pairs; index += 1) {
+            const aFirst = index % 2 === 0;
+            order.push(aFirst ? 'a-b' : 'b-a');
+            for (const side of aFirst ? ['a', 'b'] : ['b', 'a']) {
+                runs[side].push(await measure(options, toolbox, options.config.target, `pair${index + 1}-${side}`, `pair ${index + 1} of ${options.pairs}, ${side.toUpperCase()}`));
+            }
+        }
+    }
+    finally {
+        await options.logger.group('Stopping the target', () => stack.stop());
+    }
+    return {
+        a: mergeRuns(runs.a, { kind: 'paired', runs: runs.a.length, role: 'base', order }),
+        b: mergeRuns(runs.b, { kind: 'paired', runs: runs.b.length, role: 'head', order }),
+    };
 }
 function mergePaired(runs, order, role) {
     const design = { kind: 'paired', runs: runs.length, role, order: [...order] };
@@ -76382,6 +76455,271 @@ async function findFile(directory, name) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/compare/calibration.ts
+/**
+ * Calibration: the same revision measured against itself (A/A) in alternating runs. Every
+ * difference between A and B is noise, so the runs tell how large the noise of each metric is,
+ * which change the paired and the history designs can detect at that noise, and how often the
+ * configured margins would raise a false alarm.
+ *
+ * The false-alarm rate comes from sign flips: with no real difference, each pair's log ratio is
+ * as likely to be negative as positive, so flipping the signs of any subset of pairs gives another
+ * equally likely A/A outcome. Each pattern of flips is judged like a real comparison (the same
+ * t-tests, margins and Holm's method over the family), and the share of patterns that end in a
+ * regression estimates the false-alarm rate of one comparison. Flipping whole pairs across every
+ * metric at once keeps the correlation between metrics of one run.
+ */
+
+
+
+
+
+
+/** Sign patterns judged at most; with more pairs than this allows, a seeded sample is drawn. */
+const MAX_PATTERNS = 4096;
+/**
+ * Analyses an A/A calibration: `a` and `b` are the merged results of the two sides, measured in
+ * alternating pairs, with `runs` kept per endpoint.
+ */
+function calibrate(a, b, policy, design) {
+    const comparison = noiseAwareComparator.compare(b, a, policy);
+    const tests = Math.max(1, comparison.method.tests ?? 1);
+    const level = policy.familyAlpha / tests;
+    const pairs = Math.min(a.design?.runs ?? 1, b.design?.runs ?? 1);
+    const endpoints = [];
+    const series = [];
+    const noiseOf = new Map();
+    for (const scenario of b.scenarios) {
+        const baseScenario = a.scenarios.find((candidate) => candidate.name === scenario.name);
+        for (const endpoint of scenario.endpoints) {
+            const base = baseScenario?.endpoints.find((candidate) => candidate.key === endpoint.key);
+            if (!base)
+                continue;
+            const tolerances = policy.forEndpoint(endpoint.key).tolerances;
+            const metrics = [];
+            for (const definition of METRICS) {
+                // Error counts are tested by their counts, not by a shift, and have no noise to learn.
+                if (definition.id === 'errorRatio')
+                    continue;
+                const margin = definition.tolerance(tolerances);
+                if (margin === undefined)
+                    continue;
+                const ratios = indexedRatios(definition, endpoint, base, pairs);
+                const present = ratios.filter((ratio) => ratio !== undefined);
+                if (present.length < 3)
+                    continue;
+                const advisory = policy.advisory.has(definition.id);
+                const threshold = logThreshold(definition, margin);
+                const entry = { definition, ratios, threshold, advisory };
+                const noise = describeNoise(entry, present, runSpread(definition, endpoint, base), {
+                    margin,
+                    level,
+                    design,
+                });
+                series.push(entry);
+                noiseOf.set(entry, noise);
+                metrics.push(noise);
+            }
+            if (metrics.length > 0)
+                endpoints.push({ scenario: scenario.name, key: endpoint.key, metrics });
+        }
+    }
+    // The gated tests that sign flips cannot reach (error counts) keep the p-values they had.
+    const gatedShifts = series.filter((entry) => !entry.advisory);
+    const fixedPValues = fixedFamilyPValues(comparison, tests - gatedShifts.length);
+    const patterns = signPatterns(pairs);
+    let falseAlarmPatterns = 0;
+    const alarms = new Map();
+    for (const pattern of patterns) {
+        const pValues = new Map(series.map((entry) => [entry, flippedPValue(entry, pattern)]));
+        for (const [entry, pValue] of pValues) {
+            if (pValue <= level)
+                alarms.set(entry, (alarms.get(entry) ?? 0) + 1);
+        }
+        const family = [...gatedShifts.map((entry) => pValues.get(entry) ?? 1), ...fixedPValues];
+        if (holmRejections(family, policy.familyAlpha).some(Boolean))
+            falseAlarmPatterns += 1;
+    }
+    for (const [entry, noise] of noiseOf)
+        noise.falseAlarms = (alarms.get(entry) ?? 0) / patterns.length;
+    return {
+        pairs,
+        design,
+        familyAlpha: policy.familyAlpha,
+        tests,
+        patterns: patterns.length,
+        falseAlarmPatterns,
+        comparison,
+        endpoints,
+    };
+}
+function describeNoise(entry, ratios, runSd, settings) {
+    const { definition, threshold } = entry;
+    const { margin, level, design } = settings;
+    const pairSd = sampleStandardDeviation(ratios);
+    const runNoise = runSd ?? pairSd / Math.SQRT2;
+    // The history design widens its margin to the noise of one run, as the comparison does.
+    const historyThreshold = logThreshold(definition, Math.max(margin, Math.expm1(runNoise)));
+    return {
+        metric: definition.id,
+        pairs: ratios.length,
+        shift: toChange(definition, mean(ratios)),
+        pairNoise: Math.expm1(pairSd),
+        runNoise: Math.expm1(runNoise),
+        margin,
+        detectablePaired: toChange(definition, detectableShift(threshold, pairSd / Math.sqrt(design.pairs), design.pairs - 1, level)),
+        detectableHistory: toChange(definition, detectableShift(historyThreshold, runNoise * Math.sqrt(1 + 1 / design.history), design.history - 1, level)),
+        falseAlarms: 0,
+        advisory: entry.advisory,
+    };
+}
+/** Log ratios by pair index; undefined where a pair lacks a value. */
+function indexedRatios(definition, head, base, pairs) {
+    return Array.from({ length: pairs }, (_, index) => {
+        const headValue = readRun(definition, head.runs?.[index]);
+        const baseValue = readRun(definition, base.runs?.[index]);
+        if (headValue === undefined || baseValue === undefined || headValue <= 0 || baseValue <= 0)
+            return undefined;
+        return worseSign(definition) * Math.log(headValue / baseValue);
+    });
+}
+/** Pooled standard deviation of single runs' log values around each side's own mean. */
+function runSpread(definition, head, base) {
+    const logs = (endpoint) => (endpoint.runs ?? [])
+        .map((run) => readRun(definition, run))
+        .filter((value) => value !== undefined && value > 0)
+        .map((value) => Math.log(value));
+    const sides = [logs(head), logs(base)].filter((side) => side.length >= 2);
+    if (sides.length === 0)
+        return undefined;
+    let squares = 0;
+    let degrees = 0;
+    for (const side of sides) {
+        const center = mean(side);
+        squares += side.reduce((sum, value) => sum + (value - center) ** 2, 0);
+        degrees += side.length - 1;
+    }
+    return Math.sqrt(squares / degrees);
+}
+/** p-value of a series' one-sided t-test against its threshold, with the pattern's signs. */
+function flippedPValue(entry, pattern) {
+    const values = [];
+    for (const [index, ratio] of entry.ratios.entries()) {
+        if (ratio !== undefined)
+            values.push(pattern[index] ? -ratio : ratio);
+    }
+    const center = mean(values);
+    const standardError = sampleStandardDeviation(values) / Math.sqrt(values.length);
+    if (standardError === 0)
+        return center > entry.threshold ? 0 : 1;
+    return 1 - studentTCdf((center - entry.threshold) / standardError, values.length - 1);
+}
+/** p-values of the gated tests that are not shifts, from the measured comparison. */
+function fixedFamilyPValues(comparison, count) {
+    const values = comparison.scenarios
+        .flatMap((scenario) => scenario.endpoints)
+        .flatMap((endpoint) => endpoint.metrics)
+        .filter((metric) => metric.metric === 'errorRatio' && metric.pValue !== undefined)
+        .map((metric) => metric.pValue ?? 1);
+    return Array.from({ length: Math.max(0, count) }, (_, index) => values[index] ?? 1);
+}
+/** Every pattern of sign flips over `pairs` pairs, or a seeded sample of MAX_PATTERNS of them. */
+function signPatterns(pairs) {
+    if (2 ** pairs <= MAX_PATTERNS) {
+        return Array.from({ length: 2 ** pairs }, (_, bits) => Array.from({ length: pairs }, (_, index) => ((bits >> index) & 1) === 1));
+    }
+    const random = mulberry32(pairs);
+    return Array.from({ length: MAX_PATTERNS }, () => Array.from({ length: pairs }, () => random() < 0.5));
+}
+/** A small seeded generator, so a calibration's figures repeat exactly for the same runs. */
+function mulberry32(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let value = state;
+        value = Math.imul(value ^ (value >>> 15), value | 1);
+        value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+        return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/calibration.ts
+/**
+ * Renders a calibration (A/A) as Markdown: the noise of each metric, what each design can detect
+ * at that noise, and how often the configured margins would raise a false alarm.
+ */
+
+
+
+
+
+/** Renders `calibration` of the runs in `b` (the second side) as a Markdown document. */
+function renderCalibration(calibration, b) {
+    const { pairs, design, patterns, falseAlarmPatterns, familyAlpha, tests } = calibration;
+    const verdict = calibration.comparison.verdict;
+    const lines = [
+        `## perf-gate calibration: ${pairs} pairs of A/A runs`,
+        '',
+        `The same revision measured ${2 * pairs} times on one stack, as sides A and B in alternating order (A B, B A, …). Every difference between A and B is noise.`,
+        '',
+        `- **Comparison of B with A:** ${verdict}${verdict === 'regression' ? ' (a false alarm: the margins are narrower than the noise)' : ''}.`,
+        `- **False alarms per comparison:** ${falseAlarmPatterns} of ${patterns} sign-flipped comparisons (${formatShare(falseAlarmPatterns / patterns)}) end in a regression; the family bound is ${formatShare(familyAlpha)} over ${tests} gated ${tests === 1 ? 'test' : 'tests'}.`,
+        `- **Detectable:** the smallest slowdown found 80 % of the time with ${design.pairs} pairs (paired mode) or against a history of ${design.history} baseline runs (artifact mode, if the runs of the base branch vary as little as these).`,
+        '',
+    ];
+    const scenarios = [...new Set(calibration.endpoints.map((endpoint) => endpoint.scenario))];
+    for (const scenario of scenarios) {
+        lines.push(`### ${escapeMarkdown(scenario)}`, '');
+        const rows = calibration.endpoints
+            .filter((endpoint) => endpoint.scenario === scenario)
+            .flatMap((endpoint) => endpoint.metrics.map((metric, index) => [
+            index === 0 ? codeSpan(endpoint.key) : '',
+            metric.advisory
+                ? `${metricDefinition(metric.metric).label} (advisory)`
+                : metricDefinition(metric.metric).label,
+            formatRelativeChange(metric.shift),
+            formatSpread(metric.pairNoise),
+            formatSpread(metric.runNoise),
+            calibration_formatMargin(metric),
+            formatRelativeChange(metric.detectablePaired),
+            formatRelativeChange(metric.detectableHistory),
+            formatShare(metric.falseAlarms),
+        ]));
+        lines.push(markdownTable([
+            [
+                'Endpoint',
+                'Metric',
+                'B vs A',
+                'Noise per pair',
+                'Noise per run',
+                'Margin',
+                `Detectable, ${design.pairs} pairs`,
+                `Detectable, ${design.history} runs`,
+                'False alarms',
+            ],
+            ...rows,
+        ], { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }), '');
+    }
+    lines.push('<details><summary>How to read this</summary>', '', "- **Noise per pair** is the standard deviation of the change between the two runs of a pair; **noise per run** is that of one run around its side's mean. Both are fractions of the value.", '- **Detectable** changes assume the noise measured here. Lower it with longer runs, a higher rate, or more pairs; a change smaller than the margin is never called a regression.', '- **False alarms** is the share of sign-flipped comparisons in which this metric alone would fail the gate. The sign flips ignore `min-latency-change`, so real comparisons raise fewer.', '', `Runs: ${escapeMarkdown(describeRun(b))}`, '', '</details>', '');
+    return lines.join('\n');
+}
+function calibration_formatMargin(metric) {
+    const definition = metricDefinition(metric.metric);
+    const sign = definition.better === 'lower' ? '+' : '-';
+    return `${sign}${formatNumber(metric.margin * 100, 1)} %`;
+}
+/** A spread as a percentage without a sign: `2.4 %`. */
+function formatSpread(fraction) {
+    return `${formatNumber(fraction * 100, 1)} %`;
+}
+/** A share with enough digits to show small rates: `0 %`, `0.39 %`, `12 %`. */
+function formatShare(share) {
+    if (share === 0)
+        return '0 %';
+    const percent = share * 100;
+    return `${formatNumber(percent, percent < 1 ? 2 : percent < 10 ? 1 : 0)} %`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 /**
  * The report of a run that could not produce a verdict: the target did not start, a tool failed,
@@ -76424,6 +76762,134 @@ function renderFailureReport(input) {
     return fitToLimit(sections, maxLength);
 }
 
+;// CONCATENATED MODULE: ./src/cli/options.ts
+/**
+ * What the commands of the CLI share: the options, the exit codes, the configuration overrides
+ * given on the command line, and the report written when a run fails.
+ */
+
+
+
+
+/** Exit codes: the verdict passed, the verdict failed, or no verdict could be reached. */
+const EXIT_PASS = 0;
+const EXIT_FAIL = 1;
+const EXIT_ERROR = 2;
+const OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    baseline: { type: 'string' },
+    'save-baseline': { type: 'string' },
+    scale: { type: 'string' },
+    pairs: { type: 'string' },
+    'fail-without-baseline': { type: 'boolean' },
+    warmup: { type: 'string' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+};
+/** Configuration values set by options, applied over the file's. */
+function overridesFrom(values) {
+    const overrides = [];
+    if (values.scale !== undefined) {
+        const scale = Number(values.scale);
+        overrides.push({
+            path: ['scale'],
+            value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale,
+            label: '--scale',
+        });
+    }
+    if (values['fail-without-baseline']) {
+        overrides.push({
+            path: ['baseline', 'missing'],
+            value: 'fail',
+            label: '--fail-without-baseline',
+        });
+    }
+    return overrides;
+}
+/** Writes the failure report of a run that ended without a verdict, and prints it. */
+async function writeFailure(error, outDir, values, stdout) {
+    const title = error instanceof TargetError ? 'the target did not become ready' : 'the run failed';
+    const markdown = renderFailureReport({
+        title,
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof PerfGateError && error.remedy ? { remedy: error.remedy } : {}),
+        ...(error instanceof TargetError ? { logs: error.logs } : {}),
+    });
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'report.md'), markdown);
+    if (values.json) {
+        stdout.write(`${JSON.stringify({ verdict: 'error', error: describeError(error), report: (0,external_node_path_namespaceObject.join)(outDir, 'report.md') }, null, 2)}\n`);
+    }
+    else {
+        stdout.write(markdown);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/calibrate.ts
+/**
+ * `perf-gate calibrate`: measures the target against itself in alternating A and B runs and
+ * reports the noise of each metric, what each design can detect, and the false-alarm rate.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Pairs a calibration measures unless --pairs says otherwise. */
+const DEFAULT_CALIBRATION_PAIRS = 10;
+async function calibrateCommand(values, logger, stdout) {
+    const config = loadConfig({
+        file: values.config ?? DEFAULT_CONFIG_FILE,
+        overrides: overridesFrom(values),
+    });
+    const pairs = values.pairs === undefined ? DEFAULT_CALIBRATION_PAIRS : Number(values.pairs);
+    if (!Number.isInteger(pairs) || pairs < 3 || pairs > 50) {
+        throw new ConfigError('the command line', [
+            {
+                path: '--pairs',
+                message: 'expected a whole number of pairs from 3 to 50',
+                received: values.pairs,
+            },
+        ]);
+    }
+    const outDir = (0,external_node_path_namespaceObject.resolve)(values.out ?? 'perf-gate-out');
+    await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
+    let measured;
+    try {
+        measured = await withSignals(logger, (signal) => runCalibration({ config, outDir, logger, signal, pairs }));
+    }
+    catch (error) {
+        if (!(error instanceof CancelledError))
+            await writeFailure(error, outDir, values, stdout);
+        throw error;
+    }
+    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'a-result.json'), measured.a);
+    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'b-result.json'), measured.b);
+    const calibration = calibrate(measured.a, measured.b, policyFromConfig(config), {
+        pairs: config.paired?.pairs ?? DEFAULT_PAIRS,
+        history: config.historyLength,
+    });
+    const markdown = renderCalibration(calibration, measured.b);
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'calibration.md'), markdown);
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'calibration.json'), `${JSON.stringify(calibration, null, 2)}\n`);
+    stdout.write(values.json ? `${JSON.stringify(calibration, null, 2)}\n` : markdown);
+    const share = calibration.falseAlarmPatterns / calibration.patterns;
+    if (calibration.comparison.verdict === 'regression' || share > config.familyAlpha) {
+        logger.warning(`The margins raise false alarms at this noise (${calibration.falseAlarmPatterns} of ${calibration.patterns} sign-flipped comparisons): widen the tolerances, lengthen the runs, or add pairs.`);
+    }
+    logger.info(`Calibration written to ${(0,external_node_path_namespaceObject.join)(outDir, 'calibration.md')}`);
+    return EXIT_PASS;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/logger.ts
 function createCliLogger(options) {
     const stream = options.stream ?? process.stderr;
@@ -76446,7 +76912,8 @@ function createCliLogger(options) {
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * The perf-gate command line: `run` measures the target and judges it, `compare` judges outputs
- * produced elsewhere, `validate` checks a configuration, `schema` prints its JSON Schema.
+ * produced elsewhere, `calibrate` measures the noise of the target against itself, `validate`
+ * checks a configuration, `schema` prints its JSON Schema.
  */
 
 
@@ -76472,15 +76939,15 @@ function createCliLogger(options) {
 
 
 
-/** Exit codes: the verdict passed, the verdict failed, or no verdict could be reached. */
-const EXIT_PASS = 0;
-const EXIT_FAIL = 1;
-const EXIT_ERROR = 2;
+
+
 const USAGE = `perf-gate ${PERF_GATE_VERSION}: block changes that make an HTTP service slower.
 
 Usage:
   perf-gate run [options]              start the target, run the suite, compare, report
   perf-gate compare BASE HEAD [options]  compare two outputs without starting anything
+  perf-gate calibrate [options]        measure the target against itself (A/A): the noise of
+                                       each metric, what can be detected, the false-alarm rate
   perf-gate validate [--config FILE]   check a configuration and print it resolved
   perf-gate schema                     print the JSON Schema of perf-gate.yml
   perf-gate install-tools [k6] [vegeta]  download the pinned releases, verify their checksums,
@@ -76496,6 +76963,9 @@ Options of run:
       --json               print the verdict and comparison as JSON instead of Markdown
   -v, --verbose            log resolved settings and tool arguments
 
+Options of calibrate (and -c, -o, --scale, --json, -v as for run):
+      --pairs N            pairs of A/A runs to measure (default: 10)
+
 Options of compare:
   -c, --config FILE        take budgets, tolerances and endpoint names from this file
   -o, --out DIR            also write result.json (of HEAD) and report.md to DIR
@@ -76507,19 +76977,6 @@ ${READABLE_FORMATS.map((format) => `  - ${format}`).join('\n')}
 
 Exit status: 0 pass or no baseline, 1 fail, 2 error (no verdict), 130/143 stopped by a signal.
 `;
-const OPTIONS = {
-    config: { type: 'string', short: 'c' },
-    out: { type: 'string', short: 'o' },
-    baseline: { type: 'string' },
-    'save-baseline': { type: 'string' },
-    scale: { type: 'string' },
-    'fail-without-baseline': { type: 'boolean' },
-    warmup: { type: 'string' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean', short: 'v' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-};
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 async function main(argv, io = process) {
     let parsed;
@@ -76552,6 +77009,9 @@ async function main(argv, io = process) {
             case 'run':
                 expectPositionals(command, rest, 0);
                 return await main_runCommand(values, logger, io.stdout);
+            case 'calibrate':
+                expectPositionals(command, rest, 0);
+                return await calibrateCommand(values, logger, io.stdout);
             case 'compare':
                 expectPositionals(command, rest, 2);
                 return await compareCommand(rest[0] ?? '', rest[1] ?? '', values, io.stdout);
@@ -76651,25 +77111,6 @@ function allowVariables(schema) {
     if (typeof copy.pattern === 'string')
         copy.pattern = `(${copy.pattern})|\\$\\{`;
     return copy;
-}
-function overridesFrom(values) {
-    const overrides = [];
-    if (values.scale !== undefined) {
-        const scale = Number(values.scale);
-        overrides.push({
-            path: ['scale'],
-            value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale,
-            label: '--scale',
-        });
-    }
-    if (values['fail-without-baseline']) {
-        overrides.push({
-            path: ['baseline', 'missing'],
-            value: 'fail',
-            label: '--fail-without-baseline',
-        });
-    }
-    return overrides;
 }
 async function main_runCommand(values, logger, stdout) {
     // Everything is read and validated before anything starts.
@@ -76793,22 +77234,6 @@ function verdictLine(verdict, failures) {
             return `Verdict: over budget (fail, ${reasons})`;
         case 'invalid':
             return `Verdict: invalid measurement (fail, ${reasons})`;
-    }
-}
-async function writeFailure(error, outDir, values, stdout) {
-    const title = error instanceof TargetError ? 'the target did not become ready' : 'the run failed';
-    const markdown = renderFailureReport({
-        title,
-        message: error instanceof Error ? error.message : String(error),
-        ...(error instanceof PerfGateError && error.remedy ? { remedy: error.remedy } : {}),
-        ...(error instanceof TargetError ? { logs: error.logs } : {}),
-    });
-    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'report.md'), markdown);
-    if (values.json) {
-        stdout.write(`${JSON.stringify({ verdict: 'error', error: describeError(error), report: (0,external_node_path_namespaceObject.join)(outDir, 'report.md') }, null, 2)}\n`);
-    }
-    else {
-        stdout.write(markdown);
     }
 }
 

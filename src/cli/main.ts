@@ -1,11 +1,12 @@
 /**
  * The perf-gate command line: `run` measures the target and judges it, `compare` judges outputs
- * produced elsewhere, `validate` checks a configuration, `schema` prints its JSON Schema.
+ * produced elsewhere, `calibrate` measures the noise of the target against itself, `validate`
+ * checks a configuration, `schema` prints its JSON Schema.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 import { z } from 'zod';
 
@@ -13,7 +14,7 @@ import { LocalBaselineStore } from '../baseline/local-store.js';
 import { defaultPolicy, policyFromConfig } from '../compare/policy.js';
 import { FAILING_VERDICTS, type Verdict } from '../compare/types.js';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
-import { loadConfig, type ConfigOverride } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { configFileSchema } from '../config/schema.js';
 import type { Config } from '../config/types.js';
 import { parseDurationMs } from '../config/units.js';
@@ -21,33 +22,35 @@ import { PERF_GATE_VERSION } from '../constants.js';
 import { judge } from '../engine/judge.js';
 import { runPaired, runSuite } from '../engine/run-suite.js';
 import { withSignals } from '../engine/signals.js';
-import {
-  CancelledError,
-  ConfigError,
-  PerfGateError,
-  TargetError,
-  describeError,
-} from '../errors.js';
+import { CancelledError, ConfigError, PerfGateError, describeError } from '../errors.js';
 import { createEndpointNamer } from '../ingest/endpoint-names.js';
 import { READABLE_FORMATS, importRun } from '../ingest/import-file.js';
 import { installTool } from '../load/install.js';
 import { cacheDir, type ToolName } from '../load/tools.js';
 import type { Logger } from '../log.js';
-import { renderFailureReport } from '../report/failure.js';
 import { writeResultFile } from '../result/result-file.js';
 import type { RunResult } from '../result/types.js';
+import { calibrateCommand } from './calibrate.js';
 import { createCliLogger } from './logger.js';
+import {
+  EXIT_ERROR,
+  EXIT_FAIL,
+  EXIT_PASS,
+  OPTIONS,
+  overridesFrom,
+  writeFailure,
+  type Options,
+} from './options.js';
 
-/** Exit codes: the verdict passed, the verdict failed, or no verdict could be reached. */
-export const EXIT_PASS = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, EXIT_FAIL, EXIT_PASS } from './options.js';
 
 const USAGE = `perf-gate ${PERF_GATE_VERSION}: block changes that make an HTTP service slower.
 
 Usage:
   perf-gate run [options]              start the target, run the suite, compare, report
   perf-gate compare BASE HEAD [options]  compare two outputs without starting anything
+  perf-gate calibrate [options]        measure the target against itself (A/A): the noise of
+                                       each metric, what can be detected, the false-alarm rate
   perf-gate validate [--config FILE]   check a configuration and print it resolved
   perf-gate schema                     print the JSON Schema of perf-gate.yml
   perf-gate install-tools [k6] [vegeta]  download the pinned releases, verify their checksums,
@@ -63,6 +66,9 @@ Options of run:
       --json               print the verdict and comparison as JSON instead of Markdown
   -v, --verbose            log resolved settings and tool arguments
 
+Options of calibrate (and -c, -o, --scale, --json, -v as for run):
+      --pairs N            pairs of A/A runs to measure (default: 10)
+
 Options of compare:
   -c, --config FILE        take budgets, tolerances and endpoint names from this file
   -o, --out DIR            also write result.json (of HEAD) and report.md to DIR
@@ -74,24 +80,6 @@ ${READABLE_FORMATS.map((format) => `  - ${format}`).join('\n')}
 
 Exit status: 0 pass or no baseline, 1 fail, 2 error (no verdict), 130/143 stopped by a signal.
 `;
-
-const OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  out: { type: 'string', short: 'o' },
-  baseline: { type: 'string' },
-  'save-baseline': { type: 'string' },
-  scale: { type: 'string' },
-  'fail-without-baseline': { type: 'boolean' },
-  warmup: { type: 'string' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} satisfies ParseArgsConfig['options'];
-
-type Options = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
->['values'];
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(
@@ -129,6 +117,9 @@ export async function main(
       case 'run':
         expectPositionals(command, rest, 0);
         return await runCommand(values, logger, io.stdout);
+      case 'calibrate':
+        expectPositionals(command, rest, 0);
+        return await calibrateCommand(values, logger, io.stdout);
       case 'compare':
         expectPositionals(command, rest, 2);
         return await compareCommand(rest[0] ?? '', rest[1] ?? '', values, io.stdout);
@@ -232,26 +223,6 @@ function allowVariables(schema: unknown): unknown {
   const copy: Record<string, unknown> = Object.fromEntries(entries);
   if (typeof copy.pattern === 'string') copy.pattern = `(${copy.pattern})|\\$\\{`;
   return copy;
-}
-
-function overridesFrom(values: Options): ConfigOverride[] {
-  const overrides: ConfigOverride[] = [];
-  if (values.scale !== undefined) {
-    const scale = Number(values.scale);
-    overrides.push({
-      path: ['scale'],
-      value: Number.isFinite(scale) && values.scale.trim() !== '' ? scale : values.scale,
-      label: '--scale',
-    });
-  }
-  if (values['fail-without-baseline']) {
-    overrides.push({
-      path: ['baseline', 'missing'],
-      value: 'fail',
-      label: '--fail-without-baseline',
-    });
-  }
-  return overrides;
 }
 
 async function runCommand(
@@ -409,28 +380,5 @@ function verdictLine(verdict: Verdict, failures: number): string {
       return `Verdict: over budget (fail, ${reasons})`;
     case 'invalid':
       return `Verdict: invalid measurement (fail, ${reasons})`;
-  }
-}
-
-async function writeFailure(
-  error: unknown,
-  outDir: string,
-  values: Options,
-  stdout: NodeJS.WritableStream,
-): Promise<void> {
-  const title = error instanceof TargetError ? 'the target did not become ready' : 'the run failed';
-  const markdown = renderFailureReport({
-    title,
-    message: error instanceof Error ? error.message : String(error),
-    ...(error instanceof PerfGateError && error.remedy ? { remedy: error.remedy } : {}),
-    ...(error instanceof TargetError ? { logs: error.logs } : {}),
-  });
-  await writeFile(join(outDir, 'report.md'), markdown);
-  if (values.json) {
-    stdout.write(
-      `${JSON.stringify({ verdict: 'error', error: describeError(error), report: join(outDir, 'report.md') }, null, 2)}\n`,
-    );
-  } else {
-    stdout.write(markdown);
   }
 }

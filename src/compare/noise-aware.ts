@@ -20,16 +20,12 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 
 import { formatPointChange, formatRelativeChange } from '../format.js';
-import type {
-  EndpointResult,
-  EndpointRunFigures,
-  RunResult,
-  ScenarioResult,
-} from '../result/types.js';
+import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.js';
 import { holmRejections } from '../stats/holm.js';
 import { moreFailuresPValue } from '../stats/proportions.js';
 import { studentTCdf, studentTQuantile } from '../stats/student-t.js';
 import { environmentDifferences } from './environment.js';
+import { detectableShift, logThreshold, pairLogRatios, toChange, worseSign } from './log-shift.js';
 import { METRICS, type MetricDefinition } from './metrics.js';
 import { buildComparison, worstStatus } from './outcome.js';
 import {
@@ -53,8 +49,6 @@ import { validityProblems } from './validity.js';
 export const MIN_HISTORY = 5;
 /** Fewest pairs for the paired test. */
 export const MIN_PAIRS = 3;
-/** Power that the smallest detectable change is computed for. */
-const POWER = 0.8;
 
 /** A shift on the log scale, positive when worse, with its standard error. */
 interface Effect {
@@ -216,14 +210,7 @@ function pairedEffect(
   base: EndpointResult | undefined,
 ): Effect | undefined {
   if (!base?.runs || !head.runs) return undefined;
-  const ratios: number[] = [];
-  for (const [index, headRun] of head.runs.entries()) {
-    const headValue = readRun(definition, headRun);
-    const baseValue = readRun(definition, base.runs[index]);
-    if (headValue === undefined || baseValue === undefined || headValue <= 0 || baseValue <= 0)
-      continue;
-    ratios.push(worseSign(definition) * Math.log(headValue / baseValue));
-  }
+  const ratios = pairLogRatios(definition, head, base);
   const baseValue = definition.read(base);
   if (ratios.length < MIN_PAIRS || baseValue === undefined) return undefined;
   return {
@@ -268,8 +255,7 @@ function shiftCandidate(
   if (!effect || comparison.head === undefined) return undefined;
   const margin = Math.max(tolerance, effect.noiseFloor ?? 0);
   // A tolerance is an increase for latency and a drop for throughput; both become log thresholds.
-  const threshold =
-    definition.better === 'lower' ? Math.log(1 + margin) : -Math.log(1 - Math.min(margin, 0.99));
+  const threshold = logThreshold(definition, margin);
   const { estimate, standardError, degreesOfFreedom } = effect;
   const pValue =
     standardError > 0
@@ -361,12 +347,10 @@ function decide(candidates: Candidate[], familyAlpha: number): void {
   for (const candidate of candidates) {
     const { comparison, definition, estimate, threshold } = candidate;
     if (candidate.standardError !== undefined && candidate.degreesOfFreedom !== undefined) {
-      const df = candidate.degreesOfFreedom;
-      const shift =
-        threshold +
-        candidate.standardError *
-          (studentTQuantile(1 - firstLevel, df) + studentTQuantile(POWER, df));
-      comparison.detectable = toChange(definition, shift);
+      comparison.detectable = toChange(
+        definition,
+        detectableShift(threshold, candidate.standardError, candidate.degreesOfFreedom, firstLevel),
+      );
     }
     let status: MetricStatus = 'pass';
     const worse = estimate > threshold && !candidate.belowFloor;
@@ -387,38 +371,6 @@ function decide(candidates: Candidate[], familyAlpha: number): void {
       comparison.status = budgeted.status;
       if (budgeted.reason !== undefined) comparison.reason = budgeted.reason;
     }
-  }
-}
-
-/** Converts a log shift (positive when worse) into the displayed change of the metric. */
-function toChange(definition: MetricDefinition, shift: number): number {
-  return Math.exp(worseSign(definition) * shift) - 1;
-}
-
-function worseSign(definition: MetricDefinition): 1 | -1 {
-  return definition.better === 'lower' ? 1 : -1;
-}
-
-function readRun(
-  definition: MetricDefinition,
-  run: EndpointRunFigures | undefined,
-): number | undefined {
-  if (!run) return undefined;
-  switch (definition.id) {
-    case 'p50':
-      return run.p50Ms;
-    case 'p90':
-      return run.p90Ms;
-    case 'p95':
-      return run.p95Ms;
-    case 'p99':
-      return run.p99Ms;
-    case 'max':
-      return run.maxMs;
-    case 'throughput':
-      return run.throughputPerSecond;
-    case 'errorRatio':
-      return run.requests > 0 ? run.failures / run.requests : undefined;
   }
 }
 

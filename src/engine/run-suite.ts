@@ -124,6 +124,42 @@ export async function runPaired(
   return { head: mergePaired(headRuns, order, 'head'), base: mergePaired(baseRuns, order, 'base') };
 }
 
+/**
+ * Measures this revision against itself for a calibration: `pairs` pairs of runs on one stack,
+ * sides A and B alternating as in the paired design (A then B, then B then A).
+ */
+export async function runCalibration(
+  options: RunSuiteOptions & { pairs: number },
+): Promise<{ a: RunResult; b: RunResult }> {
+  const toolbox = await prepare(options);
+  const stack = await startStack(options, toolbox, options.config.target, 'target');
+  const runs = { a: [] as RunResult[], b: [] as RunResult[] };
+  const order: string[] = [];
+  try {
+    for (let index = 0; index < options.pairs; index += 1) {
+      const aFirst = index % 2 === 0;
+      order.push(aFirst ? 'a-b' : 'b-a');
+      for (const side of aFirst ? (['a', 'b'] as const) : (['b', 'a'] as const)) {
+        runs[side].push(
+          await measure(
+            options,
+            toolbox,
+            options.config.target,
+            `pair${index + 1}-${side}`,
+            `pair ${index + 1} of ${options.pairs}, ${side.toUpperCase()}`,
+          ),
+        );
+      }
+    }
+  } finally {
+    await options.logger.group('Stopping the target', () => stack.stop());
+  }
+  return {
+    a: mergeRuns(runs.a, { kind: 'paired', runs: runs.a.length, role: 'base', order }),
+    b: mergeRuns(runs.b, { kind: 'paired', runs: runs.b.length, role: 'head', order }),
+  };
+}
+
 function mergePaired(runs: RunResult[], order: string[], role: 'base' | 'head'): RunResult {
   const design: RunDesign = { kind: 'paired', runs: runs.length, role, order: [...order] };
   return mergeRuns(runs, design);

@@ -96,15 +96,15 @@ describe('paired comparison', () => {
     const p50 = a?.metrics.find((metric) => metric.metric === 'p50');
     expect(p50?.change).toBeCloseTo(0.2, 1);
     expect(p50?.interval?.[0]).toBeGreaterThan(0.1);
-    expect(p50?.margin).toBeCloseTo(0.1, 10);
+    expect(p50?.margin).toBeCloseTo(0.05, 10);
     expect(p50?.detectable).toBeGreaterThan(0.1);
     expect(p50?.reason).toMatch(
-      /^p50 changed by \+\d+\.\d % \(95 % CI \+\d+\.\d % to \+\d+\.\d %\), beyond the \+10\.0 % margin$/u,
+      /^p50 changed by \+\d+\.\d % \(95 % CI \+\d+\.\d % to \+\d+\.\d %\), beyond the \+5\.0 % margin$/u,
     );
   });
 
   it('calls a change near the margin inconclusive', () => {
-    // An 11 % shift with wide noise in the head's runs clears the 10 % margin in estimate but not
+    // An 11 % shift with wide noise in the head's runs clears the 5 % margin in estimate but not
     // in confidence.
     const noisy = measured('GET /a', 7, { median: 100, shift: 1.11, offset: 3 });
     noisy.runs = noisy.runs?.map((figures, index) => ({
