@@ -25,6 +25,7 @@ import {
   freePort,
   integrationGate,
   leftovers,
+  noteExistingStacks,
   node24,
 } from '../helpers/integration.js';
 import { ROOT } from '../helpers/paths.js';
@@ -90,6 +91,7 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
   }
 
   beforeAll(async () => {
+    noteExistingStacks();
     buildDemoBinary();
     port = await freePort();
     await github.start();

@@ -106,23 +106,54 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   });
 }
 
-/** Lists containers and networks left by any perf-gate compose project. */
-export function leftovers(): { containers: string[]; networks: string[] } {
-  const containers = execFileSync(
-    'docker',
-    ['ps', '--all', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}'],
-    { encoding: 'utf8' },
-  )
-    .split('\n')
-    .filter((name) => name.startsWith('perf-gate-'));
-  const networks = execFileSync(
-    'docker',
-    ['network', 'ls', '--filter', 'label=com.docker.compose.project', '--format', '{{.Name}}'],
-    { encoding: 'utf8' },
-  )
-    .split('\n')
-    .filter((name) => name.startsWith('perf-gate-'));
-  return { containers, networks };
+interface Stacks {
+  containers: string[];
+  networks: string[];
+}
+
+/**
+ * Lists containers and networks of perf-gate compose projects that were not there when the test
+ * file started: a stack that a crashed earlier run left behind belongs to no test.
+ */
+export function leftovers(): Stacks {
+  if (!preexisting) throw new Error('call noteExistingStacks() in beforeAll before leftovers()');
+  const now = perfGateStacks();
+  return {
+    containers: now.containers.filter((name) => !preexisting?.containers.includes(name)),
+    networks: now.networks.filter((name) => !preexisting?.networks.includes(name)),
+  };
+}
+
+let preexisting: Stacks | undefined;
+
+/** Takes note of the perf-gate stacks that exist before any test starts one. */
+export function noteExistingStacks(): void {
+  preexisting = perfGateStacks();
+}
+
+function perfGateStacks(): Stacks {
+  const names = (args: string[]) =>
+    execFileSync('docker', args, { encoding: 'utf8' })
+      .split('\n')
+      .filter((name) => name.startsWith('perf-gate-'));
+  return {
+    containers: names([
+      'ps',
+      '--all',
+      '--filter',
+      'label=com.docker.compose.project',
+      '--format',
+      '{{.Names}}',
+    ]),
+    networks: names([
+      'network',
+      'ls',
+      '--filter',
+      'label=com.docker.compose.project',
+      '--format',
+      '{{.Name}}',
+    ]),
+  };
 }
 
 /** Returns the Node.js 24 binary that runs the bundle as GitHub's runners do, when one is installed. */

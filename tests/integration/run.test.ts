@@ -16,6 +16,7 @@ import {
   freePort,
   integrationGate,
   leftovers,
+  noteExistingStacks,
   node24,
   runCli,
 } from '../helpers/integration.js';
@@ -39,6 +40,7 @@ describe.skipIf(gate.skip)('perf-gate run on the demo', () => {
   let port: number;
 
   beforeAll(async () => {
+    noteExistingStacks();
     buildDemoBinary();
     port = await freePort();
   });
@@ -158,6 +160,8 @@ const composeV1 = composeVersion.error ? '' : composeVersion.stdout.trim();
 describe.skipIf(gate.skip || !composeV1.startsWith('1.'))(
   'perf-gate run with docker-compose v1',
   () => {
+    beforeAll(noteExistingStacks);
+
     it('runs the suite and tears the stack down', async () => {
       const work = mkdtempSync(join(tmpdir(), 'perf-gate-v1-'));
       const run = await runCli(['run', '--config', CONFIG, '--out', work, '--json'], {
