@@ -28,6 +28,7 @@ import { environmentDifferences } from './environment.js';
 import { detectableShift, logThreshold, pairLogRatios, toChange, worseSign } from './log-shift.js';
 import { METRICS, type MetricDefinition } from './metrics.js';
 import { buildComparison, worstStatus } from './outcome.js';
+import { scenarioPolicy } from './policy.js';
 import {
   applyBudget,
   missingEndpoints,
@@ -98,7 +99,14 @@ export function compareNoiseAware(
       .map((run) => run.scenarios.find((candidate) => candidate.name === scenario.name))
       .filter((candidate): candidate is ScenarioResult => candidate !== undefined);
     const endpoints = scenario.endpoints.map((endpoint) =>
-      compareEndpoint(kind, endpoint, baseScenario, historyScenarios, policy, candidates),
+      compareEndpoint(
+        kind,
+        endpoint,
+        baseScenario,
+        historyScenarios,
+        scenarioPolicy(policy, scenario),
+        candidates,
+      ),
     );
     const invalid = validityProblems(scenario);
     if (kind === 'paired' && baseScenario)

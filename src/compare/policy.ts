@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ADVISORY, DEFAULT_FAMILY_ALPHA, DEFAULT_TOLERANCES } from '../config/defaults.js';
 import type { Config, MetricName } from '../config/types.js';
+import type { ScenarioResult } from '../result/types.js';
 import type { MetricId } from './metrics.js';
 import type { EndpointPolicy, Policy } from './types.js';
 
@@ -36,5 +37,25 @@ export function defaultPolicy(): Policy {
     onMissingBaseline: 'pass',
     familyAlpha: DEFAULT_FAMILY_ALPHA,
     advisory: new Set(DEFAULT_ADVISORY.map(metricIdOf)),
+  };
+}
+
+/**
+ * The policy for one scenario's endpoints. When the scenario fixed the arrival rate (a vegeta
+ * attack, a k6 arrival-rate scenario), throughput is the rate that was asked for, not a property
+ * of the code: a slower service still receives every request, and requests it fails are counted
+ * by the error rate. Such throughput is shown but not tested, so it does not widen the family of
+ * tests that the other metrics share. A throughput budget still applies.
+ */
+export function scenarioPolicy(policy: Policy, scenario: ScenarioResult): Policy {
+  if (scenario.requestedRatePerSecond === undefined) return policy;
+  return {
+    ...policy,
+    forEndpoint: (key) => {
+      const endpoint = policy.forEndpoint(key);
+      const tolerances = { ...endpoint.tolerances };
+      delete tolerances.throughputDecrease;
+      return { ...endpoint, tolerances };
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.
 import { environmentDifferences } from './environment.js';
 import { METRICS, type MetricDefinition } from './metrics.js';
 import { buildComparison, worstStatus } from './outcome.js';
+import { scenarioPolicy } from './policy.js';
 import type {
   Comparator,
   Comparison,
@@ -66,12 +67,13 @@ function compareScenario(
   base: ScenarioResult | undefined,
   policy: Policy,
 ): ScenarioComparison {
+  const forScenario = scenarioPolicy(policy, head);
   const endpoints = head.endpoints.map((endpoint) =>
     compareEndpoint(
       endpoint,
       base?.endpoints.find((candidate) => candidate.key === endpoint.key),
-      policy.forEndpoint(endpoint.key),
-      policy,
+      forScenario.forEndpoint(endpoint.key),
+      forScenario,
     ),
   );
   return {

@@ -251,6 +251,29 @@ describe('tolerance rule over runs', () => {
     expect(comparison.counts.overBudget).toBe(2);
   });
 
+  it('tests throughput only where the tool did not fix the arrival rate', () => {
+    const halved = (overrides: Parameters<typeof scenario>[2]) =>
+      run([scenario('k6 baseline', [endpoint('GET /a', { throughputPerSecond: 5 })], overrides)]);
+    const closedBase = run([scenario('k6 baseline', [endpoint('GET /a')])]);
+    const throughputOf = (comparison: ReturnType<typeof toleranceComparator.compare>) =>
+      comparison.scenarios[0]?.endpoints[0]?.metrics.find(
+        (metric) => metric.metric === 'throughput',
+      );
+    const closed = throughputOf(
+      toleranceComparator.compare(halved({}), closedBase, defaultPolicy()),
+    );
+    expect(closed?.status).toBe('regression');
+    const open = throughputOf(
+      toleranceComparator.compare(
+        halved({ requestedRatePerSecond: 10 }),
+        closedBase,
+        defaultPolicy(),
+      ),
+    );
+    expect(open?.status).toBe('not-gated');
+    expect(open?.change).toBeCloseTo(-0.5, 10);
+  });
+
   it('crossed k6 thresholds fail the run', () => {
     const head = run([
       scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b')], {
