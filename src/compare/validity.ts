@@ -4,7 +4,7 @@
  * percentiles, or when the target did not answer during the warm-up; comparing such a run would
  * judge the load generator or the start-up, not the code.
  */
-import { formatRate } from '../format.js';
+import { formatRate, formatRatio } from '../format.js';
 import type { ScenarioResult } from '../result/types.js';
 
 /** Fewest requests per endpoint and run for the percentiles up to p95 to mean anything. */
@@ -12,6 +12,25 @@ export const MIN_REQUESTS_PER_RUN = 20;
 
 /** Share of the requested rate below which vegeta counts as not keeping up. */
 const MIN_RATE_SHARE = 0.95;
+
+/** Fewest failures in the warm-up, and their largest excess over the measured error ratio, that pass. */
+const WARMUP_FAILURES = 3;
+const WARMUP_EXCESS = 0.01;
+
+/**
+ * Whether the warm-up failed clearly more often than the measured window: errors a service always
+ * returns appear in both, while a target that was not ready fails only at the start.
+ */
+function warmupFailed(scenario: ScenarioResult): boolean {
+  const { requests, failures } = scenario.warmup;
+  if (requests === 0 || failures < WARMUP_FAILURES) return false;
+  return failures / requests > measuredErrorRatio(scenario) + WARMUP_EXCESS;
+}
+
+function measuredErrorRatio(scenario: ScenarioResult): number {
+  const { requests, failures } = scenario.total;
+  return requests > 0 ? failures / requests : 0;
+}
 
 /** Returns why the scenario's measurement is invalid, one sentence per reason; empty when valid. */
 export function validityProblems(scenario: ScenarioResult): string[] {
@@ -52,6 +71,11 @@ export function validityProblems(scenario: ScenarioResult): string[] {
   if (noResponse > 0) {
     problems.push(
       `${noResponse} request(s) in the warm-up got no response: the target was not ready when the load began; check the ready URL`,
+    );
+  } else if (warmupFailed(scenario)) {
+    const { requests, failures } = scenario.warmup;
+    problems.push(
+      `${failures} of ${requests} requests in the warm-up failed (${formatRatio(failures / requests)}, against ${formatRatio(measuredErrorRatio(scenario))} afterwards): the target was not ready when the load began; check the ready URL or lengthen the warm-up`,
     );
   }
   return problems;

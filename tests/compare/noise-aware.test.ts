@@ -206,6 +206,35 @@ describe('paired comparison', () => {
     expect(noiseAwareComparator.compare(head, base, policy).verdict).toBe('invalid');
   });
 
+  it('marks a warm-up that failed far more than the measurement invalid', () => {
+    const head = paired(
+      'head',
+      keys.map((key) => measured(key, 7, { offset: 3 })),
+      7,
+    );
+    const first = head.scenarios[0];
+    if (first) first.warmup = { requests: 100, failures: 12 };
+    const comparison = noiseAwareComparator.compare(head, base, policy);
+    expect(comparison.verdict).toBe('invalid');
+    expect(comparison.failures[0]).toContain(
+      '12 of 100 requests in the warm-up failed (12.00 %, against 0.00 % afterwards)',
+    );
+  });
+
+  it('accepts warm-up failures at the rate the measurement has too', () => {
+    const head = paired(
+      'head',
+      keys.map((key) => measured(key, 7, { offset: 3, failures: 50 })),
+      7,
+    );
+    const first = head.scenarios[0];
+    if (first) {
+      first.total = { ...first.total, requests: 21_000, failures: 1050 };
+      first.warmup = { requests: 100, failures: 5 };
+    }
+    expect(noiseAwareComparator.compare(head, base, policy).verdict).not.toBe('invalid');
+  });
+
   it('warns when base and head ran on different machines', () => {
     const head = paired(
       'head',
