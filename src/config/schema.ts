@@ -339,7 +339,7 @@ export const configFileSchema = z
         .int({ error: 'expected a whole number of runs such as 3' })
         .min(1, { error: 'expected at least 1 run' })
         .max(50, { error: 'expected at most 50 runs' })
-        .meta({ description: 'Runs of the suite per measurement, each with its warm-up (1).' })
+        .meta({ description: 'Runs of the suite per measurement, each with its warm-up (3).' })
         .optional(),
       paired: z
         .strictObject(

@@ -112,6 +112,7 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
         '  - k6: { script: baseline, duration: 4s, rate: 30/s }',
         '  - vegeta: { profile: baseline, duration: 4s, rate: 30/s }',
         'warmup: 1s',
+        'repetitions: 1',
         'regression:',
         '  min-latency-change: 10ms',
         '',
