@@ -25,6 +25,7 @@ export const Inputs = {
   ToleranceThroughput: 'tolerance-throughput',
   MinLatencyChange: 'min-latency-change',
   Mode: 'mode',
+  CalibrationPairs: 'calibration-pairs',
   FailOnRegression: 'fail-on-regression',
   FailWithoutBaseline: 'fail-without-baseline',
   Comment: 'comment',

@@ -24,12 +24,25 @@ import { downloadReportArtifact, uploadReportArtifact } from '../publish/report-
 import { renderFailureReport } from '../report/failure.js';
 import { writeResultFile } from '../result/result-file.js';
 import type { RunResult } from '../result/types.js';
+import { calibrateMode } from './calibrate.js';
 import { Outputs, State } from './constants.js';
 import { readRunContext, type RunContext } from './context.js';
 import { actionLogger } from './logger.js';
 import { SUMMARY_LIMIT, publishComment, publishReport, type Rendered } from './publish.js';
 import { readSettings, type ActionSettings } from './settings.js';
 import { ensureTools } from './tools.js';
+
+/**
+ * Returns a callback that saves every compose project's name before compose up, so the post step
+ * can tear the stacks down even if this step dies.
+ */
+function projectRecorder(): (name: string, files: string[]) => void {
+  const projects: { name: string; files: string[] }[] = [];
+  return (name, files) => {
+    projects.push({ name, files });
+    core.saveState(State.Projects, JSON.stringify(projects));
+  };
+}
 
 /** Everything a mode needs, read before anything starts. */
 interface Setup {
@@ -56,6 +69,24 @@ export async function run(): Promise<void> {
       case 'comment':
         await commentMode(setup);
         return;
+      case 'calibrate': {
+        const { config, settings, outDir } = setup;
+        await logger.group('Installing tools', () =>
+          ensureTools(
+            config.suite,
+            { k6: settings.k6Version, vegeta: settings.vegetaVersion },
+            logger,
+          ),
+        );
+        await calibrateMode({
+          config,
+          pairs: settings.calibrationPairs,
+          outDir,
+          logger,
+          onProjectName: projectRecorder(),
+        });
+        return;
+      }
     }
   } catch (error) {
     core.setOutput(Outputs.Verdict, 'error');
@@ -118,12 +149,7 @@ async function measureMode(setup: Setup): Promise<void> {
     ensureTools(config.suite, { k6: settings.k6Version, vegeta: settings.vegetaVersion }, logger),
   );
 
-  const projects: { name: string; files: string[] }[] = [];
-  const onProjectName = (name: string, files: string[]) => {
-    // Saved before compose up, so the post step can tear the stacks down even if this step dies.
-    projects.push({ name, files });
-    core.saveState(State.Projects, JSON.stringify(projects));
-  };
+  const onProjectName = projectRecorder();
   // A pull request with a paired configuration measures its base revision here instead of reading
   // the baseline artifact; pushes measure this revision only, for the baseline.
   const pairedRun = config.paired !== undefined && pullRequest !== undefined;

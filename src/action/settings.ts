@@ -10,7 +10,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { Inputs } from './constants.js';
 
 /** How the action runs: everything in one job, or split for pull requests from forks. */
-export type ActionMode = 'run' | 'measure' | 'comment';
+export type ActionMode = 'run' | 'measure' | 'comment' | 'calibrate';
 
 /** When to write the pull request comment. */
 export type CommentMode = 'always' | 'on-failure' | 'never';
@@ -21,6 +21,8 @@ export interface ActionSettings {
   /** Values from inputs that replace keys of the configuration file. */
   overrides: ConfigOverride[];
   mode: ActionMode;
+  /** Pairs of A/A runs that mode calibrate measures. */
+  calibrationPairs: number;
   failOnRegression: boolean;
   comment: CommentMode;
   /** Distinguishes the comments of several perf-gate steps on one pull request. */
@@ -144,6 +146,15 @@ export function readSettings(
       received: retention,
     });
   }
+  const pairsInput = text(Inputs.CalibrationPairs);
+  const calibrationPairs = pairsInput === '' ? 10 : Number(pairsInput);
+  if (!Number.isInteger(calibrationPairs) || calibrationPairs < 3 || calibrationPairs > 50) {
+    problems.push({
+      path: label(Inputs.CalibrationPairs),
+      message: 'expected a whole number of pairs from 3 to 50',
+      received: pairsInput,
+    });
+  }
   const artifactName = (name: string, fallback: string): string => {
     const value = text(name) || fallback;
     // @actions/artifact rejects these characters in artifact names.
@@ -160,7 +171,8 @@ export function readSettings(
   const settings: ActionSettings = {
     configFile: configPath,
     overrides,
-    mode: choice<ActionMode>(Inputs.Mode, ['run', 'measure', 'comment'], 'run'),
+    mode: choice<ActionMode>(Inputs.Mode, ['run', 'measure', 'comment', 'calibrate'], 'run'),
+    calibrationPairs,
     failOnRegression: flag(Inputs.FailOnRegression, true),
     comment: choice<CommentMode>(Inputs.Comment, ['always', 'on-failure', 'never'], 'always'),
     commentKey: text(Inputs.CommentKey),

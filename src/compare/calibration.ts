@@ -15,10 +15,12 @@ import { mean, sampleStandardDeviation } from 'simple-statistics';
 
 import type { EndpointResult, RunResult } from '../result/types.js';
 import { holmRejections } from '../stats/holm.js';
+import { seededRandom } from '../stats/random.js';
 import { studentTCdf } from '../stats/student-t.js';
 import { noiseAwareComparator } from './compare-runs.js';
 import { detectableShift, logThreshold, readRun, toChange, worseSign } from './log-shift.js';
 import { METRICS, type MetricDefinition, type MetricId } from './metrics.js';
+import { scenarioPolicy } from './policy.js';
 import type { Comparison, Policy } from './types.js';
 
 /** Sign patterns judged at most; with more pairs than this allows, a seeded sample is drawn. */
@@ -98,7 +100,7 @@ export function calibrate(
     for (const endpoint of scenario.endpoints) {
       const base = baseScenario?.endpoints.find((candidate) => candidate.key === endpoint.key);
       if (!base) continue;
-      const tolerances = policy.forEndpoint(endpoint.key).tolerances;
+      const tolerances = scenarioPolicy(policy, scenario).forEndpoint(endpoint.key).tolerances;
       const metrics: MetricNoise[] = [];
       for (const definition of METRICS) {
         // Error counts are tested by their counts, not by a shift, and have no noise to learn.
@@ -259,20 +261,8 @@ export function signPatterns(pairs: number): boolean[][] {
       Array.from({ length: pairs }, (_, index) => ((bits >> index) & 1) === 1),
     );
   }
-  const random = mulberry32(pairs);
+  const random = seededRandom(pairs);
   return Array.from({ length: MAX_PATTERNS }, () =>
     Array.from({ length: pairs }, () => random() < 0.5),
   );
-}
-
-/** A small seeded generator, so a calibration's figures repeat exactly for the same runs. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }

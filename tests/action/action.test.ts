@@ -398,6 +398,25 @@ describe.skipIf(gate.skip)('perf-gate action', () => {
     300_000,
   );
 
+  it('calibrates the target against itself without touching the pull request', async () => {
+    const before = github.requests.length;
+    const commentsBefore = structuredClone(perfGateComments(8));
+    const main = await runMainAndPost({
+      event: pullRequestEvent({ number: 8, headSha: HEAD_SHA, runId: 300 }),
+      inputs: { mode: 'calibrate', 'calibration-pairs': '3' },
+    });
+    expect(main.exitCode, main.stdout).toBe(0);
+    expect(main.outputs.verdict).toBe('calibrated');
+    expect(main.outputs.report).toMatch(/calibration\.md$/u);
+    expect(main.summary).toContain('## perf-gate calibration: 3 pairs of A/A runs');
+    expect(main.summary).toMatch(/\| `GET \/api\/movies\/42` +\| p50 /u);
+    expect(main.stdout).toContain('Running vegeta baseline (pair 3 of 3, B)');
+    expect(perfGateComments(8)).toEqual(commentsBefore);
+    expect(github.since(before).filter((request) => !request.path.includes('/releases'))).toEqual(
+      [],
+    );
+  }, 300_000);
+
   it('post step tears down what a killed main step left', async () => {
     github.currentRun = { id: 400, branch: 'feature', repositoryId: REPOSITORY_ID };
     const event = pullRequestEvent({ number: 40, headSha: HEAD_SHA, runId: 400 });

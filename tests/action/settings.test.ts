@@ -22,7 +22,7 @@ function problemsOf(inputs: Record<string, string>, configExists = exists): stri
 
 describe('action inputs', () => {
   it.each([
-    [{ mode: 'push' }, 'input mode: expected one of run, measure, comment, got "push"'],
+    [{ mode: 'push' }, 'input mode: expected one of run, measure, comment, calibrate, got "push"'],
     [
       { 'fail-on-regression': 'yes' },
       'input fail-on-regression: expected true or false, got "yes"',

@@ -112,6 +112,19 @@ describe.each(nodes)('CLI bundle on %s', (_label, node) => {
     expect(run.stderr).not.toContain('Starting');
   });
 
+  it('rejects a calibration with too few pairs before starting anything', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'perf-gate-calibrate-'));
+    writeFileSync(
+      join(directory, 'perf-gate.yml'),
+      'target:\n  compose: compose.yml\n  url: http://localhost:8080\n',
+    );
+    writeFileSync(join(directory, 'compose.yml'), 'services: {}\n');
+    const run = await runCli(['calibrate', '--pairs', '2'], { node, cwd: directory });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--pairs: expected a whole number of pairs from 3 to 50, got "2"');
+    expect(run.stderr).not.toContain('Starting');
+  });
+
   it('rejects an unknown option', async () => {
     const run = await runCli(['run', '--sclae', '2'], { node });
     expect(run.exitCode).toBe(2);

@@ -7,6 +7,7 @@ import { MAX_PATTERNS, calibrate, signPatterns } from '../../src/compare/calibra
 import { defaultPolicy } from '../../src/compare/policy.js';
 import type { Policy } from '../../src/compare/types.js';
 import { DEFAULT_TOLERANCES } from '../../src/config/defaults.js';
+import { renderCalibration } from '../../src/report/calibration.js';
 import type { EndpointResult, RunResult } from '../../src/result/types.js';
 import { endpoint, run, scenario } from '../helpers/results.js';
 
@@ -72,6 +73,21 @@ describe('calibration', () => {
     const p50 = calibration.endpoints[0]?.metrics.find((metric) => metric.metric === 'p50');
     expect(p50?.falseAlarms).toBeGreaterThan(0);
     expect(p50?.falseAlarms).toBeLessThan(0.5);
+  });
+
+  it('renders the noise, the margins and what can be detected', () => {
+    const b = side('head', B);
+    const markdown = renderCalibration(calibrate(side('base', A), b, defaultPolicy(), design), b);
+    expect(markdown).toContain('## perf-gate calibration: 8 pairs of A/A runs');
+    expect(markdown).toContain('- **Comparison of B with A:** pass.');
+    expect(markdown).toContain(
+      '- **False alarms per comparison:** 0 of 256 sign-flipped comparisons (0 %) end in a regression',
+    );
+    expect(markdown).toMatch(
+      /\| `GET \/a` +\| p50 +\| +[+-]\d\.\d % \| +\d\.\d % \| +\d\.\d % \| +\+5\.0 % \|/u,
+    );
+    expect(markdown).toMatch(/\| +\| throughput +\|.*\| +-10\.0 % \|/u);
+    expect(markdown).toContain('Detectable, 7 pairs');
   });
 
   it('enumerates every sign pattern of few pairs and samples those of many', () => {
