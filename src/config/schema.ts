@@ -108,13 +108,13 @@ export const budgetsSchema = z
 export const regressionSchema = z
   .strictObject(
     {
-      p50: tolerance(
-        'Allowed increase of the median latency, such as +10%.',
+      p50: tolerance('Allowed increase of the median latency (+5%).', 'increase').optional(),
+      p90: tolerance('Allowed increase of the p90 latency (+10%).', 'increase').optional(),
+      p95: tolerance('Allowed increase of the p95 latency (+10%).', 'increase').optional(),
+      p99: tolerance(
+        'Allowed increase of the p99 latency (+20%, advisory).',
         'increase',
       ).optional(),
-      p90: tolerance('Allowed increase of the p90 latency.', 'increase').optional(),
-      p95: tolerance('Allowed increase of the p95 latency.', 'increase').optional(),
-      p99: tolerance('Allowed increase of the p99 latency.', 'increase').optional(),
       max: tolerance('Allowed increase of the maximum latency.', 'increase').optional(),
       'error-rate': tolerance(
         'Allowed rise of the error rate in percentage points: +0.5% lets 0.1% become 0.6%.',

@@ -153,6 +153,53 @@ describe.skipIf(gate.skip)('perf-gate run on the demo', () => {
   }, 240_000);
 });
 
+describe.skipIf(gate.skip)('perf-gate run in the paired design', () => {
+  const PAIRED = join(ROOT, 'tests', 'integration', 'paired.yml');
+
+  beforeAll(() => {
+    noteExistingStacks();
+    buildDemoBinary();
+  });
+
+  afterEach(() => {
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  it('measures base and head alternately and finds a slowdown of one endpoint', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'perf-gate-paired-'));
+    const run = await runCli(['run', '--config', PAIRED, '--out', out, '--json'], {
+      env: {
+        DEMO_PORT: String(await freePort()),
+        BASE_PORT: String(await freePort()),
+        DEMO_SLOWDOWN: '/api/movies/search=+50%',
+      },
+    });
+    expect(run.exitCode, run.stderr).toBe(1);
+    const output = JSON.parse(run.stdout) as JsonOutput;
+    expect(output.verdict).toBe('regression');
+    expect(output.comparison.method.kind).toBe('paired');
+    expect(output.comparison.method.samples).toBeGreaterThanOrEqual(3);
+    const [scenario] = output.comparison.scenarios;
+    expect(
+      scenario?.endpoints.filter((item) => item.status === 'regression').map((item) => item.key),
+    ).toEqual([SEARCH]);
+    const p50 = scenario?.endpoints
+      .find((item) => item.key === SEARCH)
+      ?.metrics.find((metric) => metric.metric === 'p50');
+    // 20 ms become 30 ms; the interval must exclude the 5 % margin.
+    expect(p50?.change).toBeGreaterThan(0.3);
+    expect(p50?.interval?.[0]).toBeGreaterThan(0.05);
+
+    const base = JSON.parse(readFileSync(join(out, 'base-result.json'), 'utf8')) as RunResult;
+    const head = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(base.design).toMatchObject({ kind: 'paired', role: 'base' });
+    expect(head.design?.order?.slice(0, 3)).toEqual(['base-head', 'head-base', 'base-head']);
+    expect(head.scenarios[0]?.endpoints[0]?.runs).toHaveLength(head.design?.runs ?? 0);
+    expect(run.stderr).toContain('Starting the base stack');
+    expect(run.stderr).toContain('Running vegeta baseline (pair 2, head)');
+  }, 240_000);
+});
+
 /** The standalone Python docker-compose, for machines without the compose plugin. */
 const composeVersion = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
 const composeV1 = composeVersion.error ? '' : composeVersion.stdout.trim();
