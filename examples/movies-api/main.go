@@ -12,6 +12,8 @@
 //	                   scales every wait of the route by that share
 //	DEMO_UNHEALTHY     when set, /health answers 503 so the container never becomes healthy
 //
+// faults.go adds switches for connection and memory leaks and errors in the log.
+//
 // "movies-api healthcheck" requests /health and exits 0 on a 2xx answer; the container's
 // healthcheck uses it because the image has no shell or curl.
 package main
@@ -57,6 +59,10 @@ func main() {
 			log.Fatalf("invalid DEMO_SERVICE_JITTER %q: expected a number from 0 to 2, such as 0.3", text)
 		}
 	}
+	faults, err := readFaults()
+	if err != nil {
+		log.Fatalf("invalid fault switch: %v", err)
+	}
 	catalogue := newCatalogue(5000)
 	api := &server{catalogue: catalogue, unhealthy: os.Getenv("DEMO_UNHEALTHY") != ""}
 
@@ -73,7 +79,11 @@ func main() {
 	if api.unhealthy {
 		log.Printf("DEMO_UNHEALTHY is set: /health answers 503")
 	}
+	faults.describe()
 	handler := withDelays(mux, delays, jitter)
+	if faults.active() {
+		handler = faults.wrap(mux, handler)
+	}
 	httpServer := &http.Server{
 		Addr:              ":" + port,
 		Handler:           handler,

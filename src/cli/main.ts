@@ -376,6 +376,8 @@ function verdictLine(verdict: Verdict, failures: number): string {
       return 'Verdict: no baseline (pass): nothing to compare with yet';
     case 'regression':
       return `Verdict: regression (fail, ${reasons})`;
+    case 'faults':
+      return `Verdict: faults under load (fail, ${reasons})`;
     case 'over-budget':
       return `Verdict: over budget (fail, ${reasons})`;
     case 'invalid':

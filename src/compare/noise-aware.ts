@@ -20,6 +20,7 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 
 import { formatPointChange, formatRelativeChange } from '../format.js';
+import { judgeResources } from './resources.js';
 import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.js';
 import { holmRejections } from '../stats/holm.js';
 import { moreFailuresPValue } from '../stats/proportions.js';
@@ -143,6 +144,11 @@ export function compareNoiseAware(
     },
     hasBaseline: reference !== undefined,
     onMissingBaseline: policy.onMissingBaseline,
+    resources: judgeResources(
+      head,
+      kind === 'paired' ? (base ? [base] : []) : [...history, ...(base ? [base] : [])],
+      policy.resourceBudgets,
+    ),
     missingScenarios: missingScenarios(head, reference),
     environmentWarnings: reference ? environmentDifferences(head, reference) : [],
   });

@@ -2,6 +2,7 @@
  * Turns scenario comparisons into the overall verdict, its counts and the sentences that explain a
  * failure. Shared by every comparison rule, so verdicts mean the same whichever rule ran.
  */
+import type { ResourceJudgement } from './resources.js';
 import type {
   Comparison,
   ComparisonMethod,
@@ -38,6 +39,8 @@ export interface OutcomeInput {
   onMissingBaseline: 'pass' | 'fail';
   missingScenarios: string[];
   environmentWarnings: string[];
+  /** Findings and resource budgets; none when the runs were not monitored. */
+  resources?: ResourceJudgement;
 }
 
 /** Builds the comparison: counts, failure sentences and the verdict. */
@@ -46,6 +49,12 @@ export function buildComparison(input: OutcomeInput): Comparison {
   const counts = { regressions: 0, overBudget: 0, improvements: 0, inconclusive: 0, endpoints: 0 };
   let invalid = false;
   let scenarioFailures = false;
+  // A container over its resource budget fails its scenario, as a crossed k6 threshold does.
+  for (const breach of input.resources?.overBudget ?? []) {
+    input.scenarios
+      .find((scenario) => scenario.name === breach.scenario)
+      ?.failures.push(breach.message);
+  }
   for (const scenario of input.scenarios) {
     for (const reason of scenario.invalid)
       failures.push(`${scenario.name}: invalid run: ${reason}`);
@@ -79,6 +88,10 @@ export function buildComparison(input: OutcomeInput): Comparison {
       `nothing was compared: none of this run's endpoints is in the baseline (this run: ${[...new Set(endpoints.map((endpoint) => endpoint.key))].slice(0, 5).join(', ')}; baseline: ${baselineNames.join(', ') || 'other scenarios'}). Endpoints are matched by name; record the baseline again if the suite changed.`,
     );
   }
+  const findings = input.resources?.findings ?? [];
+  const newFindings = findings.filter((finding) => !finding.inBaseline);
+  for (const finding of newFindings) failures.push(finding.message);
+
   // Parts of the baseline that this run did not measure could hide a regression.
   const unmeasured =
     input.missingScenarios.length +
@@ -96,6 +109,7 @@ export function buildComparison(input: OutcomeInput): Comparison {
   let verdict: Verdict;
   if (invalid) verdict = 'invalid';
   else if (counts.regressions > 0) verdict = 'regression';
+  else if (newFindings.length > 0) verdict = 'faults';
   else if (counts.overBudget > 0 || scenarioFailures || baseline === 'missing-fails')
     verdict = 'over-budget';
   else if (!input.hasBaseline) verdict = 'no-baseline';
@@ -111,6 +125,7 @@ export function buildComparison(input: OutcomeInput): Comparison {
     scenarios: input.scenarios,
     missingScenarios: input.missingScenarios,
     environmentWarnings: input.environmentWarnings,
+    findings,
     counts,
   };
 }

@@ -26,6 +26,7 @@ export function policyFromConfig(config: Config): Policy {
     onMissingBaseline: config.onMissingBaseline,
     familyAlpha: config.familyAlpha,
     advisory: new Set(config.advisory.map(metricIdOf)),
+    resourceBudgets: config.monitor.budgets,
   };
 }
 

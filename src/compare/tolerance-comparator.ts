@@ -6,6 +6,7 @@
  */
 import { ASSUMED_NOISE_FLOOR } from '../config/defaults.js';
 import { formatPointChange, formatRelativeChange, formatValue } from '../format.js';
+import { judgeResources } from './resources.js';
 import type { EndpointResult, RunResult, ScenarioResult } from '../result/types.js';
 import { environmentDifferences } from './environment.js';
 import { METRICS, type MetricDefinition } from './metrics.js';
@@ -43,6 +44,7 @@ export const toleranceComparator: Comparator = {
       hasBaseline: base !== undefined,
       onMissingBaseline: policy.onMissingBaseline,
       missingScenarios: missingScenarios(head, base),
+      resources: judgeResources(head, base ? [base] : [], policy.resourceBudgets),
       environmentWarnings: base ? environmentDifferences(head, base) : [],
     });
   },

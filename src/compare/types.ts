@@ -2,7 +2,8 @@
  * The comparison's output, and the interface every comparison rule implements, so that rules can
  * be swapped without touching the report.
  */
-import type { Budgets, Tolerances } from '../config/types.js';
+import type { Budgets, ResourceBudgets, Tolerances } from '../config/types.js';
+import type { JudgedFinding } from './resources.js';
 import type { RunResult } from '../result/types.js';
 import type { MetricId } from './metrics.js';
 
@@ -81,11 +82,13 @@ export interface ScenarioComparison {
 
 /**
  * The overall answer, most severe first: invalid (the measurement cannot be trusted), regression,
+ * faults (the monitoring found a fault the baseline did not have, such as a connection leak),
  * over-budget, inconclusive (neutral), improvement, pass, or no-baseline.
  */
 export type Verdict =
   | 'invalid'
   | 'regression'
+  | 'faults'
   | 'over-budget'
   | 'inconclusive'
   | 'improvement'
@@ -96,6 +99,7 @@ export type Verdict =
 export const FAILING_VERDICTS: ReadonlySet<Verdict> = new Set([
   'invalid',
   'regression',
+  'faults',
   'over-budget',
 ]);
 
@@ -130,6 +134,8 @@ export interface Comparison {
   missingScenarios: string[];
   /** Differences between the machines or tools of base and head that make the comparison weaker. */
   environmentWarnings: string[];
+  /** What the container monitoring found; findings the baseline also had do not fail. */
+  findings: JudgedFinding[];
   counts: {
     regressions: number;
     overBudget: number;
@@ -154,6 +160,8 @@ export interface Policy {
   familyAlpha: number;
   /** Metrics shown with their test but never failing the gate (p99 and max by default). */
   advisory: ReadonlySet<MetricId>;
+  /** Limits on each container's peak memory and mean CPU; none when absent. */
+  resourceBudgets?: ResourceBudgets;
 }
 
 /** What a comparison may draw on besides the two results. */

@@ -58,6 +58,19 @@ export const DEFAULT_HISTORY_LENGTH = 20;
 export const DEFAULT_PAIRS = 7;
 export const DEFAULT_MAX_PAIRS = 12;
 
+/**
+ * Container monitoring: a sample a second, and after the load up to five seconds more while
+ * sockets remain in CLOSE_WAIT, to tell a leak from connections that were closing.
+ */
+export const DEFAULT_MONITOR_INTERVAL_MS = 1_000;
+export const DEFAULT_MONITOR_AFTER_LOAD_MS = 5_000;
+
+/**
+ * Log lines that count as errors: a word that Go, Java, Node.js and Python services print with
+ * errors, whole and in any case.
+ */
+export const DEFAULT_LOG_ERROR_PATTERN = '\\b(error|fatal|panic|exception|traceback|critical)\\b';
+
 /** The suite run when perf-gate.yml has no `suite`. */
 export const DEFAULT_SUITE = [{ k6: 'baseline' }, { vegeta: 'baseline' }] as const;
 

@@ -13,7 +13,10 @@ import {
   DEFAULT_ADVISORY,
   DEFAULT_FAMILY_ALPHA,
   DEFAULT_HISTORY_LENGTH,
+  DEFAULT_LOG_ERROR_PATTERN,
   DEFAULT_MAX_PAIRS,
+  DEFAULT_MONITOR_AFTER_LOAD_MS,
+  DEFAULT_MONITOR_INTERVAL_MS,
   DEFAULT_PAIRS,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_REPETITIONS,
@@ -39,6 +42,7 @@ import type {
   Endpoint,
   HttpMethod,
   K6Entry,
+  MonitorSettings,
   SuiteEntry,
   TargetSettings,
   Tolerances,
@@ -227,6 +231,7 @@ function resolveConfig(
     familyAlpha: file.regression?.['false-alarm-rate'] ?? DEFAULT_FAMILY_ALPHA,
     advisory: file.regression?.advisory ?? [...DEFAULT_ADVISORY],
     historyLength: file.baseline?.history ?? DEFAULT_HISTORY_LENGTH,
+    monitor: resolveMonitor(file.monitor),
     ...(file.paired
       ? {
           paired: {
@@ -239,6 +244,21 @@ function resolveConfig(
           },
         }
       : {}),
+  };
+}
+
+/** Monitoring settings with their defaults; `monitor: false` turns monitoring off. */
+function resolveMonitor(input: ConfigFile['monitor']): MonitorSettings {
+  const settings = input === false ? undefined : input;
+  const budgets: MonitorSettings['budgets'] = {};
+  if (settings?.budgets?.memory !== undefined) budgets.memoryBytes = settings.budgets.memory;
+  if (settings?.budgets?.cpu !== undefined) budgets.cpuPercent = settings.budgets.cpu;
+  return {
+    enabled: input !== false,
+    intervalMs: settings?.interval ?? DEFAULT_MONITOR_INTERVAL_MS,
+    afterLoadMs: settings?.['after-load'] ?? DEFAULT_MONITOR_AFTER_LOAD_MS,
+    budgets,
+    logErrorPattern: settings?.['log-errors'] ?? DEFAULT_LOG_ERROR_PATTERN,
   };
 }
 

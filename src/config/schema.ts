@@ -8,9 +8,11 @@ import {
   DURATION_PATTERN,
   PERCENT_PATTERN,
   RATE_PATTERN,
+  SIZE_PATTERN,
   parseDurationMs,
   parsePercent,
   parseRate,
+  parseSizeBytes,
 } from './units.js';
 
 const DURATION_HINT = 'expected a duration such as 30s, 1m30s or 250ms';
@@ -320,6 +322,73 @@ const targetSchema = z.strictObject(
   { error: 'expected a mapping with compose and url' },
 );
 
+const SIZE_HINT = 'expected a size such as 200MB or 256MiB';
+const CPU_HINT = 'expected a share of one core such as 40%, or 150% for one and a half cores';
+
+/** Watching the containers while the load runs, or false to leave them alone. */
+const monitorSchema = z
+  .union(
+    [
+      z.literal(false),
+      z.strictObject(
+        {
+          interval: duration('Time between two samples of every container (1s).').optional(),
+          'after-load': duration(
+            'How long sampling may go on after the load stops while sockets remain in CLOSE_WAIT (5s).',
+          ).optional(),
+          budgets: z
+            .strictObject(
+              {
+                memory: z
+                  .string({ error: SIZE_HINT })
+                  .regex(new RegExp(SIZE_PATTERN, 'u'), { error: SIZE_HINT })
+                  .transform((text) => parseSizeBytes(text) ?? Number.NaN)
+                  .meta({ description: 'Highest memory of each container, such as 200MB.' })
+                  .optional(),
+                cpu: z
+                  .string({ error: CPU_HINT })
+                  .regex(new RegExp(PERCENT_PATTERN, 'u'), { error: CPU_HINT })
+                  .refine((text) => !text.startsWith('-'), { error: CPU_HINT })
+                  .transform((text) => (parsePercent(text) ?? Number.NaN) * 100)
+                  .meta({
+                    description:
+                      'Highest mean CPU of each container in a run, as a share of one core, such as 40%.',
+                  })
+                  .optional(),
+              },
+              { error: 'expected a mapping with memory and cpu' },
+            )
+            .meta({ description: 'Limits on each container, checked on every run.' })
+            .optional(),
+          'log-errors': z
+            .string({ error: 'expected a regular expression such as "level=error"' })
+            .refine(
+              (text) => {
+                try {
+                  new RegExp(text, 'iu');
+                  return true;
+                } catch {
+                  return false;
+                }
+              },
+              { error: 'expected a valid regular expression such as "level=error"' },
+            )
+            .meta({
+              description:
+                'Log lines that count as errors, as a regular expression matched in any case (the words error, fatal, panic, exception, traceback, critical).',
+            })
+            .optional(),
+        },
+        { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' },
+      ),
+    ],
+    { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' },
+  )
+  .meta({
+    description:
+      'Watch the containers under load: CPU, memory, open files, sockets by TCP state, restarts and errors in the logs.',
+  });
+
 /** The whole perf-gate.yml file. */
 export const configFileSchema = z
   .strictObject(
@@ -373,6 +442,7 @@ export const configFileSchema = z
         .optional(),
       budgets: budgetsSchema.optional(),
       regression: regressionSchema.optional(),
+      monitor: monitorSchema.optional(),
       baseline: z
         .strictObject(
           {

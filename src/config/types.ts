@@ -112,6 +112,26 @@ export interface PairedSettings {
   base: TargetSettings;
 }
 
+/** Limits on each container's resources while the load runs; an undefined limit is not checked. */
+export interface ResourceBudgets {
+  /** Highest memory in use, in bytes. */
+  memoryBytes?: number;
+  /** Highest mean CPU, in percent of one core (150 is one and a half cores). */
+  cpuPercent?: number;
+}
+
+/** Watching the target's containers while the load runs. */
+export interface MonitorSettings {
+  enabled: boolean;
+  /** Time between two samples. */
+  intervalMs: number;
+  /** How long sampling may go on after the load stops while sockets remain in CLOSE_WAIT. */
+  afterLoadMs: number;
+  budgets: ResourceBudgets;
+  /** Log lines that count as errors, as a regular expression. */
+  logErrorPattern: string;
+}
+
 /** Metric names as perf-gate.yml writes them. */
 export type MetricName = 'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'error-rate' | 'throughput';
 
@@ -139,4 +159,5 @@ export interface Config {
   historyLength: number;
   /** Set when base and head are measured alternately on this machine. */
   paired?: PairedSettings;
+  monitor: MonitorSettings;
 }

@@ -87,3 +87,24 @@ export function parsePercent(text: string): number | undefined {
   const match = /^([+-]?\d+(?:\.\d+)?)%$/u.exec(text.trim());
   return match ? Number(match[1]) / 100 : undefined;
 }
+
+const SIZE_UNIT_BYTES: Record<string, number> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+};
+
+/** Matches memory sizes: `200MB`, `256MiB`, `1.5GB`, `512KiB`. */
+export const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s?(B|KB|MB|GB|KiB|MiB|GiB)$';
+
+/** Parses a size such as `200MB` (decimal) or `256MiB` (binary) into bytes. */
+export function parseSizeBytes(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB|KiB|MiB|GiB)$/u.exec(text.trim());
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * (SIZE_UNIT_BYTES[match[2] ?? ''] ?? Number.NaN);
+  return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
+}

@@ -20,9 +20,10 @@ import {
   type RunResult,
   type ScenarioResult,
 } from '../result/types.js';
-import { detectCompose, type ComposeCli } from '../target/compose.js';
+import { detectCompose, dockerEngineVersion, type ComposeCli } from '../target/compose.js';
 import { Stack, newProjectName } from '../target/stack.js';
 import { readEnvironment, readRunSource } from './run-context.js';
+import { watchScenario } from './watch.js';
 
 export interface RunSuiteOptions {
   config: Config;
@@ -39,6 +40,8 @@ export interface RunSuiteOptions {
 interface Toolbox {
   tools: Map<ToolName, ToolInfo>;
   compose: ComposeCli;
+  /** The Docker engine's version, when docker answered. */
+  docker?: string;
   rawDir: string;
 }
 
@@ -53,7 +56,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
         options.config.repetitions > 1
           ? `run ${index + 1} of ${options.config.repetitions}`
           : undefined;
-      runs.push(await measure(options, toolbox, options.config.target, `run${index + 1}`, label));
+      runs.push(await measure(options, toolbox, stack, `run${index + 1}`, label));
     }
   } finally {
     await options.logger.group('Stopping the target', () => stack.stop());
@@ -91,11 +94,12 @@ export async function runPaired(
       const baseFirst = index % 2 === 0;
       order.push(baseFirst ? 'base-head' : 'head-base');
       for (const role of baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
-        const target = role === 'base' ? paired.base : options.config.target;
+        const stack = role === 'base' ? baseStack : headStack;
+        if (!stack) throw new Error('the head stack did not start');
         const result = await measure(
           options,
           toolbox,
-          target,
+          stack,
           `pair${index + 1}-${role}`,
           `pair ${index + 1}, ${role}`,
         );
@@ -144,7 +148,7 @@ export async function runCalibration(
           await measure(
             options,
             toolbox,
-            options.config.target,
+            stack,
             `pair${index + 1}-${side}`,
             `pair ${index + 1} of ${options.pairs}, ${side.toUpperCase()}`,
           ),
@@ -172,8 +176,11 @@ async function prepare(options: RunSuiteOptions): Promise<Toolbox> {
     const tools = await locateTools(config.suite, env);
     for (const tool of tools.values()) logger.info(`${tool.name} ${tool.version} at ${tool.path}`);
     const compose = await detectCompose(env);
-    logger.info(`${compose.command.join(' ')} ${compose.version}`);
-    return { tools, compose };
+    const docker = await dockerEngineVersion(env);
+    logger.info(
+      `${compose.command.join(' ')} ${compose.version}, Docker engine ${docker ?? 'unknown'}`,
+    );
+    return { tools, compose, ...(docker ? { docker } : {}) };
   });
   const rawDir = join(options.outDir, 'raw');
   await rm(rawDir, { recursive: true, force: true });
@@ -207,15 +214,16 @@ async function startStack(
   return stack;
 }
 
-/** Runs every suite entry once against `target` and returns one run's result. */
+/** Runs every suite entry once against `stack`, watching its containers, and returns one run's result. */
 async function measure(
   options: RunSuiteOptions,
   toolbox: Toolbox,
-  target: TargetSettings,
+  stack: Stack,
   runId: string,
   label?: string,
 ): Promise<RunResult> {
   const { config, logger } = options;
+  const { target } = stack;
   const env = options.env ?? process.env;
   const namer = createEndpointNamer(target.url, config.endpoints);
   const scenarios: ScenarioResult[] = [];
@@ -234,11 +242,19 @@ async function measure(
     const title = label ? `Running ${entry.name} (${label})` : `Running ${entry.name}`;
     scenarios.push(
       await logger.group(title, () =>
-        entry.tool === 'k6' ? runK6(entry, config, context) : runVegeta(entry, config, context),
+        watchScenario(
+          stack,
+          config.monitor,
+          logger,
+          () =>
+            entry.tool === 'k6' ? runK6(entry, config, context) : runVegeta(entry, config, context),
+          options.signal,
+        ),
       ),
     );
   }
   const toolVersions: Record<string, string> = { compose: toolbox.compose.version };
+  if (toolbox.docker) toolVersions.docker = toolbox.docker;
   for (const tool of toolbox.tools.values()) toolVersions[tool.name] = tool.version;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

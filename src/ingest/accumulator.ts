@@ -8,6 +8,7 @@
  */
 import type { EndpointResult, ScenarioResult } from '../result/types.js';
 import { LatencyHistogram } from './histogram.js';
+import { LatencyTimeline } from './timeline.js';
 
 /** One HTTP request as a load tool reported it. */
 export interface RequestSample {
@@ -113,6 +114,7 @@ export interface ScenarioAccumulatorOptions {
 export class ScenarioAccumulator {
   private readonly endpoints = new Map<string, EndpointAccumulator>();
   private readonly warmup = new EndpointAccumulator('(warm-up)');
+  private readonly timeline = new LatencyTimeline();
   private startMs: number | undefined;
   private warmupEndMs = Number.NEGATIVE_INFINITY;
   private firstMeasuredMs = Number.POSITIVE_INFINITY;
@@ -131,10 +133,12 @@ export class ScenarioAccumulator {
     if (this.startMs !== undefined) return;
     this.startMs = timestampMs;
     this.warmupEndMs = timestampMs + this.options.warmupMs;
+    this.timeline.setStart(timestampMs);
   }
 
   add(sample: RequestSample): void {
     if (this.startMs === undefined) this.setStart(sample.timestampMs);
+    this.timeline.add(sample.timestampMs, sample.latencyMs);
     if (sample.timestampMs < this.warmupEndMs) {
       this.warmup.add(sample);
       return;
@@ -182,6 +186,8 @@ export class ScenarioAccumulator {
       },
       notes,
     };
+    const timeline = this.timeline.points();
+    if (timeline.length > 0) result.timeline = timeline;
     if (this.startMs !== undefined) result.startedAt = new Date(this.startMs).toISOString();
     if (this.droppedIterations !== undefined) result.droppedIterations = this.droppedIterations;
     return result;

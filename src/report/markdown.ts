@@ -20,6 +20,7 @@ import type { RunResult, ScenarioResult } from '../result/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { describeRun, renderDetails } from './details.js';
 import { fitToLimit, type Section } from './limit.js';
+import { renderCharts, renderFindings, renderResources } from './resources.js';
 
 export interface ReportInput {
   comparison: Comparison;
@@ -51,9 +52,13 @@ const STATUS_LABELS: Record<MetricStatus, string> = {
 
 /** Renders the whole report, shortened to fit `maxLength` when needed. */
 export function renderReport(input: ReportInput): string {
+  const findings = renderFindings(input.comparison);
+  const resources = renderResources(input.head, input.base);
+  const charts = renderCharts(input.head, input.base);
   const sections: Section[] = [
     { text: COMMENT_MARKER, required: true },
     { text: renderHeadline(input), required: true },
+    ...(findings ? [{ text: findings, required: true }] : []),
     ...input.comparison.scenarios.map((scenario) => {
       const result = input.head.scenarios.find((candidate) => candidate.name === scenario.name);
       const hasBaseline = input.comparison.baseline === 'present';
@@ -63,6 +68,8 @@ export function renderReport(input: ReportInput): string {
         shrink: () => renderScenario(scenario, result, hasBaseline, SHRUNK_ROWS),
       };
     }),
+    ...(resources ? [{ text: resources }] : []),
+    ...(charts ? [{ text: charts }] : []),
     ...renderDetails(input).map((text) => ({ text })),
     { text: renderFooter(input), required: true },
   ];
@@ -72,6 +79,7 @@ export function renderReport(input: ReportInput): string {
 const TITLES: Record<Verdict, string> = {
   invalid: '## ⛔ perf-gate: invalid measurement',
   regression: '## ❌ perf-gate: slower than the baseline',
+  faults: '## ❌ perf-gate: faults under load',
   'over-budget': '## ❌ perf-gate: over budget',
   inconclusive: '## ⚠️ perf-gate: inconclusive',
   improvement: '## 🚀 perf-gate: faster than the baseline',
@@ -93,6 +101,7 @@ function renderHeadline(input: ReportInput): string {
         lines.push(`- ${escapeMarkdown(failure)}`);
       break;
     case 'regression':
+    case 'faults':
     case 'over-budget':
       lines.push(...renderFailures(comparison));
       break;
@@ -232,6 +241,13 @@ function renderFailures(comparison: Comparison): string[] {
     );
   }
 
+  const newFindings = comparison.findings.filter((finding) => !finding.inBaseline).length;
+  if (newFindings > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(
+      `**${plural(newFindings, 'fault')} found under load** that the baseline did not have, listed below.`,
+    );
+  }
   const other = comparison.scenarios.flatMap((scenario) =>
     scenario.failures.map((failure) => `${scenario.name}: ${failure}`),
   );

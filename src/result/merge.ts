@@ -5,8 +5,10 @@
  */
 import { LatencyHistogram } from '../ingest/histogram.js';
 import type {
+  ContainerResources,
   EndpointResult,
   EndpointRunFigures,
+  Finding,
   RunDesign,
   RunResult,
   ScenarioResult,
@@ -92,6 +94,80 @@ function mergeScenarios(scenarios: (ScenarioResult | undefined)[]): ScenarioResu
     .filter((rate): rate is number => rate !== undefined);
   // The slowest run decides whether the load generator kept up.
   if (achieved.length > 0) merged.achievedRatePerSecond = Math.min(...achieved);
+  const monitored = present.filter((scenario) => scenario.resources !== undefined);
+  if (monitored.length > 0) {
+    merged.resources = mergeResources(monitored.map((scenario) => scenario.resources ?? []));
+    merged.findings = mergeFindings(
+      monitored.map((scenario) => scenario.findings ?? []),
+      monitored.length,
+    );
+  }
+  return merged;
+}
+
+/**
+ * Merges each container's resources over runs: maxima are the highest of any run, means the mean
+ * of the runs' means, counts the sum; the timeline stays the first run's.
+ */
+function mergeResources(runs: readonly ContainerResources[][]): ContainerResources[] {
+  const names = [...new Set(runs.flatMap((run) => run.map((container) => container.name)))];
+  return names.map((name) => {
+    const present = runs
+      .map((run) => run.find((container) => container.name === name))
+      .filter((container): container is ContainerResources => container !== undefined);
+    const [first] = present;
+    if (!first) throw new Error(`mergeResources found no run with ${name}`);
+    const merged: ContainerResources = {
+      name,
+      service: first.service,
+      samples: sum(present.map((container) => container.samples)),
+      oomKills: sum(present.map((container) => container.oomKills)),
+      restarts: sum(present.map((container) => container.restarts)),
+      notes: [...new Set(present.flatMap((container) => container.notes))],
+      timeline: first.timeline,
+    };
+    const pick = (key: keyof ContainerResources) =>
+      present
+        .map((container) => container[key])
+        .filter((value): value is number => typeof value === 'number');
+    for (const key of ['cpuMeanPercent', 'memoryMeanBytes'] as const) {
+      const values = pick(key);
+      if (values.length > 0) merged[key] = sum(values) / values.length;
+    }
+    for (const key of [
+      'cpuMaxPercent',
+      'memoryMaxBytes',
+      'fdsMax',
+      'establishedMax',
+      'timeWaitMax',
+      'closeWaitMax',
+      'closeWaitAtLoadEnd',
+      'closeWaitAfterLoad',
+    ] as const) {
+      const values = pick(key);
+      if (values.length > 0) merged[key] = Math.max(...values);
+    }
+    const logErrors = pick('logErrors');
+    if (logErrors.length > 0) merged.logErrors = sum(logErrors);
+    return merged;
+  });
+}
+
+/** Keeps one finding per kind and container, the first run's, saying in how many runs it fired. */
+function mergeFindings(runs: readonly Finding[][], runCount: number): Finding[] {
+  const merged: Finding[] = [];
+  for (const finding of runs.flat()) {
+    if (merged.some((item) => item.kind === finding.kind && item.container === finding.container))
+      continue;
+    const times = runs.filter((run) =>
+      run.some((item) => item.kind === finding.kind && item.container === finding.container),
+    ).length;
+    merged.push(
+      runCount > 1
+        ? { ...finding, message: `${finding.message} (in ${times} of ${runCount} runs)` }
+        : finding,
+    );
+  }
   return merged;
 }
 

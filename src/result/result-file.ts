@@ -51,6 +51,39 @@ const endpointSchema = z.object({
     .optional(),
 });
 
+const optionalFigure = figure.nullable();
+
+const resourcesSchema = z.object({
+  name: z.string(),
+  service: z.string(),
+  samples: count,
+  cpuMeanPercent: figure.optional(),
+  cpuMaxPercent: figure.optional(),
+  memoryMeanBytes: figure.optional(),
+  memoryMaxBytes: figure.optional(),
+  memoryStartBytes: figure.optional(),
+  memoryEndBytes: figure.optional(),
+  fdsMax: count.optional(),
+  establishedMax: count.optional(),
+  timeWaitMax: count.optional(),
+  closeWaitMax: count.optional(),
+  closeWaitAtStart: count.optional(),
+  closeWaitAtLoadEnd: count.optional(),
+  closeWaitAfterLoad: count.optional(),
+  oomKills: count,
+  restarts: z.number().int(),
+  logErrors: count.optional(),
+  notes: z.array(z.string()),
+  timeline: z.array(z.tuple([figure, optionalFigure, optionalFigure, optionalFigure])),
+});
+
+const findingSchema = z.object({
+  kind: z.enum(['connection-leak', 'memory-growth', 'restart', 'oom-kill', 'log-errors', 'exited']),
+  container: z.string(),
+  message: z.string(),
+  examples: z.array(z.string()).optional(),
+});
+
 const scenarioSchema = z.object({
   name: z.string(),
   tool: z.enum(['k6', 'vegeta']),
@@ -76,6 +109,9 @@ const scenarioSchema = z.object({
     }),
   ),
   notes: z.array(z.string()),
+  resources: z.array(resourcesSchema).optional(),
+  findings: z.array(findingSchema).optional(),
+  timeline: z.array(z.tuple([figure, count, optionalFigure, optionalFigure])).optional(),
 });
 
 const runResultSchema = z.object({

@@ -104,6 +104,66 @@ export interface ScenarioResult {
   crossChecks: CrossCheck[];
   /** Notes for the report, such as endpoints merged because there were too many. */
   notes: string[];
+  /** The target's containers while the load ran; absent when monitoring was off. */
+  resources?: ContainerResources[];
+  /** Faults the monitoring found; absent when monitoring was off, empty when it found none. */
+  findings?: Finding[];
+  /**
+   * All endpoints together over time, one point per second from the first request, warm-up
+   * included; of the first run when the scenario ran several times.
+   */
+  timeline?: TimelinePoint[];
+}
+
+/** One second of load: [seconds since the first request, requests, p50 ms, p95 ms]. */
+export type TimelinePoint = [number, number, number | null, number | null];
+
+/**
+ * A container's resources while a scenario ran. Maxima cover the whole run; means cover the load
+ * only. Figures that could not be read are left out, and `notes` says why.
+ */
+export interface ContainerResources {
+  /** The container's name without the compose project, such as `api-1`: the same on every run. */
+  name: string;
+  service: string;
+  samples: number;
+  /** CPU in percent of one core. */
+  cpuMeanPercent?: number;
+  cpuMaxPercent?: number;
+  memoryMeanBytes?: number;
+  memoryMaxBytes?: number;
+  /** Highest memory in the first half of the measured load, and memory at its end. */
+  memoryStartBytes?: number;
+  memoryEndBytes?: number;
+  fdsMax?: number;
+  establishedMax?: number;
+  timeWaitMax?: number;
+  closeWaitMax?: number;
+  /** Sockets in CLOSE_WAIT when the load started, when it ended, and in the last sample after it. */
+  closeWaitAtStart?: number;
+  closeWaitAtLoadEnd?: number;
+  closeWaitAfterLoad?: number;
+  oomKills: number;
+  restarts: number;
+  /** Lines of the container's log during the run that look like errors. */
+  logErrors?: number;
+  notes: string[];
+  /** Per sample: [seconds since the load started, CPU %, memory MiB, CLOSE_WAIT]. */
+  timeline: [number, number | null, number | null, number | null][];
+}
+
+export type FindingKind =
+  'connection-leak' | 'memory-growth' | 'restart' | 'oom-kill' | 'log-errors' | 'exited';
+
+/** A fault of the target that the monitoring found while a scenario ran. */
+export interface Finding {
+  kind: FindingKind;
+  /** The container it is about, named as in `ContainerResources.name`. */
+  container: string;
+  /** One sentence with the figures, for the report. */
+  message: string;
+  /** Examples for the report, such as the first error lines of the log. */
+  examples?: string[];
 }
 
 /** Where a run came from. */

@@ -59,6 +59,22 @@ export async function detectCompose(env: NodeJS.ProcessEnv = process.env): Promi
   });
 }
 
+/** The Docker engine's version for the environment fingerprint, or undefined when unknown. */
+export async function dockerEngineVersion(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  try {
+    const result = await runCommand('docker', ['version', '--format', '{{.Server.Version}}'], {
+      timeoutMs: 30_000,
+      env,
+    });
+    const version = result.stdout.trim();
+    return result.exitCode === 0 && version !== '' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ComposeProjectOptions {
   /** Unique project name; every container and network of the run carries it as a label. */
   name: string;

@@ -21,6 +21,8 @@ export interface ContainerState {
   exitCode: number;
   restartCount: number;
   oomKilled: boolean;
+  /** Host process id of the main process; 0 when the container is not running. */
+  pid: number;
 }
 
 interface InspectEntry {
@@ -30,6 +32,7 @@ interface InspectEntry {
   State: {
     Status: string;
     ExitCode: number;
+    Pid?: number;
     OOMKilled?: boolean;
     Health?: { Status: string; Log?: { Output?: string }[] | null };
   };
@@ -108,6 +111,7 @@ export async function inspectContainers(
       exitCode: entry.State.ExitCode,
       restartCount: entry.RestartCount ?? 0,
       oomKilled: entry.State.OOMKilled ?? false,
+      pid: entry.State.Pid ?? 0,
     };
     if (health === 'starting' || health === 'healthy' || health === 'unhealthy')
       state.health = health;

@@ -83,7 +83,18 @@ describe.skipIf(gate.skip)('perf-gate run on the demo', () => {
       // 40 requests per second for 8 seconds after the warm-up.
       expect(scenario.total.requests).toBeGreaterThan(300);
       expect(scenario.crossChecks.every((check) => check.status === 'match')).toBe(true);
+      // The healthy demo is watched, and nothing about it is reported as a fault.
+      expect(scenario.findings).toEqual([]);
+      const [api] = scenario.resources ?? [];
+      expect(api?.name).toBe('api-1');
+      expect(api?.service).toBe('api');
+      expect(api?.cpuMeanPercent).toBeGreaterThan(0);
+      expect(api?.memoryMaxBytes).toBeGreaterThan(1_000_000);
+      expect(api?.restarts).toBe(0);
+      expect(api?.logErrors).toBe(0);
+      expect(scenario.timeline?.length).toBeGreaterThan(5);
     }
+    expect(result.tools.docker).toMatch(/^\d+\./u);
   }, 240_000);
 
   it('passes unchanged code against its own baseline', async () => {

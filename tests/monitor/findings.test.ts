@@ -1,0 +1,134 @@
+/**
+ * Summaries and findings on recordings whose figures are known.
+ */
+import { describe, expect, it } from 'vitest';
+
+import type { MonitorRecording, ResourceSample } from '../../src/monitor/monitor.js';
+import { findingsOf, summarise } from '../../src/monitor/summary.js';
+
+const MiB = 2 ** 20;
+
+/** A recording of one container: one sample per second, the load ending after `load` seconds. */
+function recording(
+  seconds: number,
+  load: number,
+  sample: (second: number) => Omit<ResourceSample, 'atMs'>,
+): MonitorRecording {
+  return {
+    intervalMs: 1000,
+    loadEndedAtMs: load * 1000,
+    containers: [
+      {
+        name: 'demo-api-1',
+        service: 'api',
+        notes: [],
+        samples: Array.from({ length: seconds + 1 }, (_, second) => ({
+          atMs: second * 1000,
+          ...sample(second),
+        })),
+      },
+    ],
+  };
+}
+
+const healthy = recording(12, 10, (second) => ({
+  cpuPercent: second === 0 ? undefined : 20 + (second % 3),
+  memoryBytes: 30 * MiB + (second % 2) * MiB,
+  fds: 12,
+  tcp: { LISTEN: 1, ESTABLISHED: second <= 10 ? 8 : 0, TIME_WAIT: 2 },
+}));
+
+describe('resource summary', () => {
+  it('computes the figures of the load and what it left', () => {
+    const [api] = summarise(healthy, 2000);
+    expect(api).toMatchObject({
+      name: 'demo-api-1',
+      service: 'api',
+      samples: 13,
+      cpuMaxPercent: 22,
+      memoryMaxBytes: 31 * MiB,
+      fdsMax: 12,
+      establishedMax: 8,
+      timeWaitMax: 2,
+      closeWaitMax: 0,
+      closeWaitAtLoadEnd: 0,
+      closeWaitAfterLoad: 0,
+      restarts: 0,
+      oomKills: 0,
+    });
+    expect(api?.cpuMeanPercent).toBeCloseTo(21, 0);
+    expect(api?.timeline[1]).toEqual([1, 21, 31, 0]);
+  });
+
+  it('finds nothing on a healthy container', () => {
+    const [api] = summarise(healthy, 2000);
+    expect(api && findingsOf(api, 'vegeta baseline')).toEqual([]);
+  });
+});
+
+describe('findings', () => {
+  it('names a connection leak that the load left behind', () => {
+    const leaking = recording(12, 10, (second) => ({
+      tcp: { LISTEN: 1, CLOSE_WAIT: Math.min(second, 10) * 4 },
+    }));
+    const [api] = summarise(leaking, 2000);
+    const findings = api ? findingsOf(api, 'vegeta baseline') : [];
+    expect(findings).toEqual([
+      {
+        kind: 'connection-leak',
+        container: 'demo-api-1',
+        message:
+          'Connection leak in api (demo-api-1) in vegeta baseline: sockets in CLOSE_WAIT rose to 40, and 40 were still there after the load stopped. The service does not close connections that clients closed.',
+      },
+    ]);
+  });
+
+  it('names CLOSE_WAIT that rises during the load even if it clears afterwards', () => {
+    const draining = recording(12, 10, (second) => ({
+      tcp: { CLOSE_WAIT: second <= 10 ? second * 3 : 0 },
+    }));
+    const [api] = summarise(draining, 2000);
+    expect(api && findingsOf(api, 'k6 load').map((finding) => finding.message)).toEqual([
+      'Connection leak in api (demo-api-1) in k6 load: sockets in CLOSE_WAIT rose to 30, though they closed after the load stopped. The service does not close connections that clients closed.',
+    ]);
+  });
+
+  it('ignores a few CLOSE_WAIT sockets that close after the load', () => {
+    const brief = recording(12, 10, (second) => ({ tcp: { CLOSE_WAIT: second === 10 ? 3 : 0 } }));
+    const [api] = summarise(brief, 2000);
+    expect(api && findingsOf(api, 'k6 load')).toEqual([]);
+  });
+
+  it('names memory that grows through the measured load', () => {
+    const growing = recording(12, 10, (second) => ({ memoryBytes: (20 + second * 5) * MiB }));
+    const [api] = summarise(growing, 2000);
+    expect(api && findingsOf(api, 'vegeta baseline').map((finding) => finding.message)).toEqual([
+      'Memory growth in api (demo-api-1) in vegeta baseline: from 50 MiB in the first half of the measured load to 70 MiB at its end (+40 %), as a leak grows.',
+    ]);
+  });
+
+  it('ignores memory that rises with the load to a plateau', () => {
+    const ramping = recording(12, 10, (second) => ({
+      memoryBytes: (second < 5 ? 10 + second * 10 : 50) * MiB,
+    }));
+    const [api] = summarise(ramping, 2000);
+    expect(api && findingsOf(api, 'k6 load')).toEqual([]);
+  });
+
+  it('ignores memory that grows only during the warm-up', () => {
+    const warming = recording(12, 10, (second) => ({
+      memoryBytes: (second < 3 ? 10 + second * 20 : 50) * MiB,
+    }));
+    const [api] = summarise(warming, 3000);
+    expect(api && findingsOf(api, 'vegeta baseline')).toEqual([]);
+  });
+
+  it('names restarts and OOM kills', () => {
+    const killed = recording(5, 4, (second) => ({ oomKills: second < 3 ? 0 : 1 }));
+    const [api] = summarise(killed, 0, new Map([['demo-api-1', 1]]));
+    expect(api && findingsOf(api, 'k6 stress').map((finding) => finding.kind)).toEqual([
+      'restart',
+      'oom-kill',
+    ]);
+  });
+});
