@@ -249,7 +249,7 @@ function resolveConfig(
 
 /** Monitoring settings with their defaults; `monitor: false` turns monitoring off. */
 function resolveMonitor(input: ConfigFile['monitor']): MonitorSettings {
-  const settings = input === false ? undefined : input;
+  const settings = typeof input === 'object' ? input : undefined;
   const budgets: MonitorSettings['budgets'] = {};
   if (settings?.budgets?.memory !== undefined) budgets.memoryBytes = settings.budgets.memory;
   if (settings?.budgets?.cpu !== undefined) budgets.cpuPercent = settings.budgets.cpu;
@@ -415,21 +415,37 @@ function resolveK6(
   const shipped = ctx.catalog.k6.get(spec.script);
 
   if (shipped) {
-    const durationMs =
-      ('duration' in spec && spec.duration !== undefined ? spec.duration : shipped.durationMs) *
-      ctx.scale;
-    return {
+    const durationGiven = 'duration' in spec && spec.duration !== undefined;
+    const rateGiven = 'rate' in spec && spec.rate !== undefined;
+    if (shipped.stagesMs !== undefined && durationGiven) {
+      ctx.report(
+        ['suite', index, 'k6', 'duration'],
+        `the shipped scenario ${shipped.name} ramps in stages, which set its length; shorten it with scale instead`,
+      );
+    }
+    if (shipped.ratePerSecond === undefined && rateGiven) {
+      ctx.report(
+        ['suite', index, 'k6', 'rate'],
+        `the shipped scenario ${shipped.name} runs virtual users, not an arrival rate; set vus instead`,
+      );
+    }
+    const resolved: K6Entry = {
       tool: 'k6',
       name: entry.name ?? `k6 ${shipped.name}`,
       warmupMs,
       script: shipped.script,
       shipped: shipped.name,
       vus: 'vus' in spec && spec.vus !== undefined ? spec.vus : shipped.vus,
-      durationMs,
-      ratePerSecond:
-        'rate' in spec && spec.rate !== undefined ? spec.rate.perSecond : shipped.ratePerSecond,
       env: 'env' in spec && spec.env ? spec.env : {},
     };
+    const measuredMs =
+      'duration' in spec && spec.duration !== undefined ? spec.duration : shipped.durationMs;
+    if (shipped.stagesMs === undefined && measuredMs !== undefined)
+      resolved.durationMs = measuredMs * ctx.scale;
+    const ratePerSecond =
+      'rate' in spec && spec.rate !== undefined ? spec.rate.perSecond : shipped.ratePerSecond;
+    if (ratePerSecond !== undefined) resolved.ratePerSecond = ratePerSecond;
+    return resolved;
   }
 
   if ('duration' in spec && spec.duration !== undefined && spec.duration <= 0) {
@@ -529,6 +545,25 @@ function resolveVegeta(
     headers: spec?.headers ?? {},
   };
   if (targetsFile !== undefined) result.targetsFile = targetsFile;
+  if (profile?.phases) {
+    if (rate !== undefined || spec?.duration !== undefined) {
+      ctx.report(
+        ['suite', index, 'vegeta', rate !== undefined ? 'rate' : 'duration'],
+        `the shipped profile ${profile.name} alternates rates in phases, which set its rate and length; shorten it with scale instead`,
+      );
+    }
+    result.phases = profile.phases.map((phase) => ({
+      ...phase,
+      durationMs: phase.durationMs * ctx.scale,
+    }));
+    result.durationMs = result.phases.reduce((sum, phase) => sum + phase.durationMs, 0);
+    // The mean over the whole attack, whose warm-up runs at the first phase's rate.
+    const requests = result.phases.reduce(
+      (sum, phase) => sum + phase.ratePerSecond * phase.durationMs,
+      (result.phases[0]?.ratePerSecond ?? 0) * warmupMs,
+    );
+    result.ratePerSecond = requests / (result.durationMs + warmupMs);
+  }
   if (spec?.workers !== undefined) result.workers = spec.workers;
   if (spec?.['max-workers'] !== undefined) result.maxWorkers = spec['max-workers'];
   if (spec?.connections !== undefined) result.connections = spec.connections;

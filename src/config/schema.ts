@@ -329,7 +329,11 @@ const CPU_HINT = 'expected a share of one core such as 40%, or 150% for one and 
 const monitorSchema = z
   .union(
     [
-      z.literal(false),
+      // A boolean rather than the literal false, so that a mapping fails this branch on its type
+      // and the error points into the mapping.
+      z.boolean().refine((value) => !value, {
+        error: 'expected false, or a mapping with interval, after-load, budgets, log-errors',
+      }),
       z.strictObject(
         {
           interval: duration('Time between two samples of every container (1s).').optional(),

@@ -16,9 +16,20 @@ export interface ShippedK6Scenario {
   /** Absolute path of the script. */
   script: string;
   description: string;
+  /** Virtual users; the peak for a scenario with stages. */
   vus: number;
+  /** Arrival rate, for an open-model scenario. */
+  ratePerSecond?: number;
+  /** Measured time, for a scenario that runs for a duration; the warm-up runs before it. */
+  durationMs?: number;
+  /** Total length of the stages, for a scenario that ramps; `scale` shortens it in the script. */
+  stagesMs?: number;
+}
+
+/** One step of a vegeta profile that changes its rate. */
+export interface VegetaPhase {
   ratePerSecond: number;
-  /** Measured time; the warm-up runs before it. */
+  rateText: string;
   durationMs: number;
 }
 
@@ -29,6 +40,8 @@ export interface ShippedVegetaProfile {
   rateText: string;
   durationMs: number;
   timeoutMs: number;
+  /** Rates in turn, for a profile that alternates; their lengths add up to `durationMs`. */
+  phases?: VegetaPhase[];
 }
 
 export interface Catalog {
@@ -54,8 +67,9 @@ const catalogSchema = z.strictObject({
       script: z.string(),
       description: z.string(),
       vus: z.int().positive(),
-      rate: rateText,
-      duration: durationText,
+      rate: rateText.optional(),
+      duration: durationText.optional(),
+      stages: durationText.optional(),
     }),
   ),
   vegeta: z.record(
@@ -65,6 +79,7 @@ const catalogSchema = z.strictObject({
       rate: rateText,
       duration: durationText,
       timeout: durationText,
+      phases: z.array(z.strictObject({ rate: rateText, duration: durationText })).optional(),
     }),
   ),
 });
@@ -100,25 +115,35 @@ export function loadCatalog(): Catalog {
   }
   const k6 = new Map<string, ShippedK6Scenario>();
   for (const [name, entry] of Object.entries(parsed.data.k6)) {
-    k6.set(name, {
+    const scenario: ShippedK6Scenario = {
       name,
       script: join(directory, entry.script),
       description: entry.description.trim(),
       vus: entry.vus,
-      ratePerSecond: entry.rate.perSecond,
-      durationMs: entry.duration,
-    });
+    };
+    if (entry.rate) scenario.ratePerSecond = entry.rate.perSecond;
+    if (entry.duration !== undefined) scenario.durationMs = entry.duration;
+    if (entry.stages !== undefined) scenario.stagesMs = entry.stages;
+    k6.set(name, scenario);
   }
   const vegeta = new Map<string, ShippedVegetaProfile>();
   for (const [name, entry] of Object.entries(parsed.data.vegeta)) {
-    vegeta.set(name, {
+    const profile: ShippedVegetaProfile = {
       name,
       description: entry.description.trim(),
       ratePerSecond: entry.rate.perSecond,
       rateText: entry.rate.vegeta,
       durationMs: entry.duration,
       timeoutMs: entry.timeout,
-    });
+    };
+    if (entry.phases) {
+      profile.phases = entry.phases.map((phase) => ({
+        ratePerSecond: phase.rate.perSecond,
+        rateText: phase.rate.vegeta,
+        durationMs: phase.duration,
+      }));
+    }
+    vegeta.set(name, profile);
   }
   cached = { k6, vegeta };
   return cached;

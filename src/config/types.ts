@@ -94,6 +94,11 @@ export interface VegetaEntry extends SuiteEntryBase {
   rateText: string;
   /** Measured attack time; the attack runs for warmupMs + durationMs. */
   durationMs: number;
+  /**
+   * Rates in turn, already scaled, for a profile that alternates; the first phase is lengthened
+   * by the warm-up, and `ratePerSecond` is then their time-weighted mean.
+   */
+  phases?: { ratePerSecond: number; rateText: string; durationMs: number }[];
   timeoutMs: number;
   workers?: number;
   maxWorkers?: number;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { DEFAULT_LOG_ERROR_PATTERN } from '../../src/config/defaults.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError, formatProblem } from '../../src/errors.js';
 
@@ -168,7 +169,42 @@ const badFiles: { name: string; text: string; problems: string[] }[] = [
     name: 'unknown shipped scenario',
     text: `${TARGET}suite:\n  - k6: soak-forever\n`,
     problems: [
-      'perf-gate.yml:5:9: suite[0].k6: unknown shipped scenario; expected one of baseline, or a path to a .js script, got "soak-forever"',
+      'perf-gate.yml:5:9: suite[0].k6: unknown shipped scenario; expected one of baseline, load, spike, stress, soak, or a path to a .js script, got "soak-forever"',
+    ],
+  },
+  {
+    name: 'duration on a shipped scenario that ramps in stages',
+    text: `${TARGET}suite:\n  - k6: { script: load, duration: 1m }\n`,
+    problems: [
+      'perf-gate.yml:5:35: suite[0].k6.duration: the shipped scenario load ramps in stages, which set its length; shorten it with scale instead, got "1m"',
+    ],
+  },
+  {
+    name: 'rate on a shipped scenario of virtual users',
+    text: `${TARGET}suite:\n  - k6: { script: soak, rate: 10/s }\n`,
+    problems: [
+      'perf-gate.yml:5:31: suite[0].k6.rate: the shipped scenario soak runs virtual users, not an arrival rate; set vus instead, got "10/s"',
+    ],
+  },
+  {
+    name: 'rate on a vegeta profile that alternates rates',
+    text: `${TARGET}suite:\n  - vegeta: { profile: burst, rate: 100/s }\n`,
+    problems: [
+      'perf-gate.yml:5:37: suite[0].vegeta.rate: the shipped profile burst alternates rates in phases, which set its rate and length; shorten it with scale instead, got "100/s"',
+    ],
+  },
+  {
+    name: 'monitor budget that is not a size',
+    text: `${TARGET}monitor:\n  budgets: { memory: 200 }\n`,
+    problems: [
+      'perf-gate.yml:5:22: monitor.budgets.memory: expected a size such as 200MB or 256MiB, got 200',
+    ],
+  },
+  {
+    name: 'monitor turned on with true',
+    text: `${TARGET}monitor: true\n`,
+    problems: [
+      'perf-gate.yml:4:10: monitor: expected false, or a mapping with interval, after-load, budgets, log-errors, got true',
     ],
   },
   {
@@ -275,6 +311,49 @@ describe('configuration defaults', () => {
     const [k6, vegeta] = load(`${TARGET}scale: 0.1\n`).suite;
     expect(k6).toMatchObject({ tool: 'k6', warmupMs: 1_000, durationMs: 6_000 });
     expect(vegeta).toMatchObject({ tool: 'vegeta', warmupMs: 1_000, durationMs: 6_000 });
+  });
+
+  it('ramping scenarios take their length from the stages, burst from its phases', () => {
+    const [ramping, burst] = load(
+      `${TARGET}scale: 0.5\nsuite:\n  - k6: load\n  - vegeta: burst\n`,
+    ).suite;
+    expect(ramping).toMatchObject({ tool: 'k6', shipped: 'load', vus: 100, warmupMs: 5_000 });
+    expect(ramping && 'durationMs' in ramping).toBe(false);
+    expect(ramping && 'ratePerSecond' in ramping).toBe(false);
+    expect(burst).toMatchObject({ tool: 'vegeta', profile: 'burst', durationMs: 30_000 });
+    const phases = burst?.tool === 'vegeta' ? (burst.phases ?? []) : [];
+    expect(phases.map((phase) => [phase.rateText, phase.durationMs])).toEqual([
+      ['50/1s', 5_000],
+      ['500/1s', 2_500],
+      ['50/1s', 5_000],
+      ['500/1s', 2_500],
+      ['50/1s', 5_000],
+      ['500/1s', 2_500],
+      ['50/1s', 5_000],
+      ['500/1s', 2_500],
+    ]);
+    // Halved: 5 s at 50/s and 2.5 s at 500/s, four times, after 5 s of warm-up at 50/s, is
+    // 6,250 requests in 35 s.
+    expect(burst?.tool === 'vegeta' && burst.ratePerSecond).toBeCloseTo(6_250 / 35, 6);
+  });
+
+  it('monitoring is on by default, with budgets in bytes and percent of a core', () => {
+    expect(load(TARGET).monitor).toEqual({
+      enabled: true,
+      intervalMs: 1_000,
+      afterLoadMs: 5_000,
+      budgets: {},
+      logErrorPattern: DEFAULT_LOG_ERROR_PATTERN,
+    });
+    const tuned = load(
+      `${TARGET}monitor:\n  interval: 500ms\n  budgets: { memory: 200MB, cpu: 150% }\n  log-errors: 'level=error'\n`,
+    ).monitor;
+    expect(tuned).toMatchObject({
+      intervalMs: 500,
+      budgets: { memoryBytes: 200_000_000, cpuPercent: 150 },
+      logErrorPattern: 'level=error',
+    });
+    expect(load(`${TARGET}monitor: false\n`).monitor.enabled).toBe(false);
   });
 
   it('variables take their defaults', () => {
