@@ -18,7 +18,7 @@ import type { ContainerResources, Finding, ScenarioResult } from '../result/type
 import { inspectContainers, type ContainerState } from '../target/containers.js';
 import type { Stack } from '../target/stack.js';
 
-/** How /proc is read: decided once per process, since asking sudo costs a process start. */
+/** The way /proc is read, decided once per process because asking sudo costs a process start. */
 let readerChoice: Promise<() => ProcessReader> | undefined;
 
 /**
@@ -64,9 +64,9 @@ export async function watchScenario(
   }
   if (!monitor) return result;
 
-  // Sampling goes on while the load's sockets linger in CLOSE_WAIT, up to afterLoadMs: a healthy
-  // service closes them at once and costs one interval; a leaking one keeps them.
-  monitor.loadEnded();
+  // Sampling goes on while the load's sockets linger in CLOSE_WAIT, up to afterLoadMs. A healthy
+  // service closes them at once, so this costs it one interval.
+  await monitor.loadEnded();
   const deadline = Date.now() + settings.afterLoadMs;
   while (Date.now() < deadline && !signal?.aborted && monitor.closeWaitPending()) {
     await sleep(
@@ -177,7 +177,7 @@ async function addLogErrors(
   }
 }
 
-/** A container's name without its compose project: `api-1` for perf-gate-3f9a1c2e-api-1. */
+/** Strips the compose project from a container's name: `api-1` for perf-gate-3f9a1c2e-api-1. */
 export function shortName(name: string, project: string): string {
   for (const separator of ['-', '_']) {
     if (name.startsWith(project + separator)) return name.slice(project.length + 1);
@@ -186,9 +186,9 @@ export function shortName(name: string, project: string): string {
 }
 
 /**
- * Reads /proc directly when this process may (as root, or when the containers run as this user),
- * else through `sudo -n`, as GitHub's runners allow; without either, the figures that need it are
- * left out with a note.
+ * Chooses how to read /proc: directly when this process may (as root, or when the containers run
+ * as this user), else through `sudo -n`, which GitHub's runners allow. Without either, the figures
+ * that need it are left out with a note.
  */
 async function chooseReader(pid: number | undefined, logger: Logger): Promise<() => ProcessReader> {
   readerChoice ??= (async () => {

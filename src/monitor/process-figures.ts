@@ -4,7 +4,7 @@
  * GitHub's runners, a helper shell started once through passwordless `sudo -n` reads them.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 
 import { countTcpStates, type TcpCounts } from './tcp-states.js';
@@ -17,50 +17,68 @@ export interface ProcessFigures {
 }
 
 export interface ProcessReader {
-  read(netPid: number, pids: readonly number[]): Promise<ProcessFigures>;
+  /** Reads the open files of `pids`, and the TCP tables of `netPid`'s namespace when `tcp` is set. */
+  read(netPid: number, pids: readonly number[], options: { tcp: boolean }): Promise<ProcessFigures>;
   close(): void;
 }
 
 /** Reads /proc with this process's own rights. */
 export function directReader(proc = '/proc'): ProcessReader {
   return {
-    async read(netPid, pids) {
+    read(netPid, pids, options) {
       const figures: ProcessFigures = {};
       let fds = 0;
       let counted = false;
       for (const pid of pids) {
         try {
-          fds += (await readdir(`${proc}/${pid}/fd`)).length;
+          fds += readdirSync(`${proc}/${pid}/fd`).length;
           counted = true;
         } catch {
           // A process that ended between listing and reading, or one this user may not see.
         }
       }
       if (counted) figures.fds = fds;
-      try {
-        const tcp = countTcpStates(await readFile(`${proc}/${netPid}/net/tcp`, 'utf8'));
-        const tcp6 = await readFile(`${proc}/${netPid}/net/tcp6`, 'utf8').catch(() => '');
-        figures.tcp = countTcpStates(tcp6, tcp);
-      } catch {
-        // Left out; the monitor notes what it could not read.
+      if (options.tcp) {
+        try {
+          const tcp = countTcpStates(readFileSync(`${proc}/${netPid}/net/tcp`, 'utf8'));
+          figures.tcp = countTcpStates(readTcp6(`${proc}/${netPid}/net/tcp6`), tcp);
+        } catch {
+          // Left out; the monitor notes what it could not read.
+        }
       }
-      return figures;
+      return Promise.resolve(figures);
     },
     close: () => undefined,
   };
 }
 
+/** Reads the IPv6 table, which a kernel without IPv6 does not have. */
+function readTcp6(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /**
- * The helper: reads "NETPID PID…" lines and answers each with "fd N" per readable process, the
- * tcp and tcp6 tables, and "end". One shell for the whole run keeps the cost of sudo to once.
+ * The helper script: it reads "NETPID TCP PID…" lines and prints for each an "fd N" line per
+ * readable process, the tcp and tcp6 tables when TCP is 1, and "end". One shell serves the whole
+ * run, so sudo runs once.
  */
 const HELPER = [
-  'while read -r netpid pids; do',
+  'while read -r netpid tcp pids; do',
+  // Counting with a glob instead of ls | wc starts no process per sample.
   '  for p in $pids; do',
-  '    if [ -d /proc/$p/fd ]; then echo "fd $(ls -U /proc/$p/fd 2>/dev/null | wc -l)"; fi',
+  '    if [ -r /proc/$p/fd ]; then',
+  '      set -- /proc/$p/fd/*',
+  '      if [ -L "$1" ]; then echo "fd $#"; else echo "fd 0"; fi',
+  '    fi',
   '  done',
-  '  echo tcp',
-  '  cat /proc/$netpid/net/tcp /proc/$netpid/net/tcp6 2>/dev/null',
+  '  if [ "$tcp" = 1 ]; then',
+  '    echo tcp',
+  '    cat /proc/$netpid/net/tcp /proc/$netpid/net/tcp6 2>/dev/null',
+  '  fi',
   '  echo end',
   'done',
 ].join('\n');
@@ -68,6 +86,9 @@ const HELPER = [
 /**
  * Reads /proc through a helper shell run as `prefix sh`: `['sudo', '-n']` on a runner, or no
  * prefix when this process may read everything already (which the tests use).
+ *
+ * NOTE: the tests and the benchmark run the helper as root without a prefix, so the `sudo -n`
+ * path that GitHub's runners take has not run here.
  */
 export function helperReader(prefix: readonly string[]): ProcessReader {
   const [command = 'sh', ...rest] = prefix;
@@ -97,11 +118,11 @@ export function helperReader(prefix: readonly string[]): ProcessReader {
   let queue = Promise.resolve();
 
   return {
-    read(netPid, pids) {
+    read(netPid, pids, options) {
       const work = queue.then(async () => {
         const figures: ProcessFigures = {};
         if (child.exitCode !== null || !child.stdin.writable) return figures;
-        child.stdin.write(`${netPid} ${pids.join(' ')}\n`);
+        child.stdin.write(`${netPid} ${options.tcp ? 1 : 0} ${pids.join(' ')}\n`);
         let fds: number | undefined;
         let table: string[] | undefined;
         for (;;) {

@@ -91,16 +91,19 @@ function summariseContainer(
     values(series.samples, (sample) => sample.tcp?.TIME_WAIT),
   );
   setMax(resources, 'closeWaitMax', values(series.samples, closeWait));
-  const atStart = closeWait(measured[0] ?? during[0]);
+  // Not every sample reads the TCP tables; the first and last of the load that did count.
+  const withTcp = (samples: readonly ResourceSample[]) =>
+    samples.filter((sample) => sample.tcp !== undefined);
+  const atStart = closeWait(withTcp(measured)[0] ?? withTcp(during)[0]);
   if (atStart !== undefined) resources.closeWaitAtStart = atStart;
-  const atLoadEnd = closeWait(during.at(-1));
+  const atLoadEnd = closeWait(withTcp(during).at(-1));
   if (atLoadEnd !== undefined) resources.closeWaitAtLoadEnd = atLoadEnd;
   const afterLoad = closeWait(after.at(-1));
   if (afterLoad !== undefined) resources.closeWaitAfterLoad = afterLoad;
   return resources;
 }
 
-/** The findings about one container's run of one scenario. */
+/** Lists the findings about one container's run of one scenario. */
 export function findingsOf(resources: ContainerResources, scenario: string): Finding[] {
   const findings: Finding[] = [];
   const where = `${resources.service} (${resources.name}) in ${scenario}`;

@@ -24,7 +24,7 @@ export function renderFindings(comparison: Comparison): string | undefined {
   return lines.join('\n');
 }
 
-/** A figure of a container, how to show it, and whether a rise is worth a mark. */
+/** A column of the resources table: its title, the figure it shows and its format. */
 interface Column {
   title: string;
   value: (container: ContainerResources) => number | undefined;
@@ -55,8 +55,8 @@ const COLUMNS: Column[] = [
 ];
 
 /**
- * One table of every scenario's containers: this run's figures with the baseline's in
- * parentheses, CPU in percent of one core. Undefined when nothing was monitored.
+ * Renders one table of every scenario's containers: this run's figures with the baseline's in
+ * parentheses, CPU in percent of one core. Returns undefined when nothing was monitored.
  */
 export function renderResources(head: RunResult, base: RunResult | undefined): string | undefined {
   const rows: string[][] = [];
@@ -109,8 +109,8 @@ function cell(
 }
 
 /**
- * Charts of each scenario: p50 and p95 per endpoint, and latency over time. Bars are the
- * baseline, lines this run, as the titles say, since xychart-beta draws no legend.
+ * Renders the charts of each scenario: p50 and p95 per endpoint, and latency over time. Bars are
+ * the baseline and lines this run. The titles state this because xychart-beta draws no legend.
  */
 export function renderCharts(head: RunResult, base: RunResult | undefined): string | undefined {
   const parts: string[] = [];

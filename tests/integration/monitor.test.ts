@@ -98,7 +98,7 @@ describe.skipIf(gate.skip)('container monitoring on the demo', () => {
           reader: directReader(),
         });
         await new Promise((resolve) => setTimeout(resolve, 700));
-        monitor.loadEnded();
+        await monitor.loadEnded();
         const recording = await monitor.stop();
         const [series] = recording.containers;
         expect(series?.notes).toEqual([]);

@@ -3,12 +3,19 @@
  * v2 groups, and a fake /proc.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { locateCgroup, readCgroup } from '../../src/monitor/cgroup.js';
+import { ResourceMonitor } from '../../src/monitor/monitor.js';
+import {
+  directReader,
+  helperReader,
+  type ProcessReader,
+} from '../../src/monitor/process-figures.js';
 import { countTcpStates } from '../../src/monitor/tcp-states.js';
 
 const HEADER =
@@ -112,5 +119,88 @@ describe('control groups', () => {
     expect(
       await locateCgroup(99, { proc: join(root, 'proc'), root: join(root, 'cgroup') }),
     ).toBeUndefined();
+  });
+});
+
+describe('process readers', () => {
+  it('read the same sockets and open files directly and through the helper shell', async () => {
+    // A listener and one connection to it, both in this process's network namespace, which the
+    // host shares with other processes: at least one LISTEN and two ESTABLISHED.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const client = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => {
+      client.once('connect', () => {
+        resolve();
+      });
+    });
+    const peer = await accepted;
+    const helper = helperReader([]);
+    try {
+      const direct = await directReader().read(process.pid, [process.pid], { tcp: true });
+      const viaHelper = await helper.read(process.pid, [process.pid], { tcp: true });
+      const withoutTables = await helper.read(process.pid, [process.pid], { tcp: false });
+      expect(withoutTables.tcp).toBeUndefined();
+      expect(withoutTables.fds).toBeGreaterThanOrEqual(3);
+      for (const figures of [direct, viaHelper]) {
+        expect(figures.tcp?.LISTEN).toBeGreaterThanOrEqual(1);
+        expect(figures.tcp?.ESTABLISHED).toBeGreaterThanOrEqual(2);
+        expect(figures.fds).toBeGreaterThanOrEqual(3);
+      }
+    } finally {
+      helper.close();
+      peer.destroy();
+      client.destroy();
+      server.close();
+    }
+  });
+
+  it('leave out what cannot be read', async () => {
+    const figures = await directReader('/nonexistent').read(1, [1], { tcp: true });
+    expect(figures).toEqual({});
+  });
+});
+
+describe('resource monitor', () => {
+  it('reads TCP tables within their share of a core, and always at start and end', async () => {
+    let tcpReads = 0;
+    const slowTables: ProcessReader = {
+      read: (_netPid, _pids, options) => {
+        if (!options.tcp) return Promise.resolve({ fds: 4 });
+        tcpReads += 1;
+        // A table that takes 20 ms to read may be read once per 2 s within 1 % of a core.
+        const until = performance.now() + 20;
+        while (performance.now() < until) {
+          // Busy, as the kernel is while it walks its socket table.
+        }
+        return Promise.resolve({ fds: 4, tcp: { LISTEN: 1 } });
+      },
+      close: () => undefined,
+    };
+    const root = tree({ 'cgroup/cgroup.controllers': '' });
+    const monitor = await ResourceMonitor.start(
+      [{ id: 'c1', name: 'api-1', service: 'api', pid: 42 }],
+      {
+        intervalMs: 10,
+        reader: slowTables,
+        proc: join(root, 'proc'),
+        cgroupRoot: join(root, 'cgroup'),
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await monitor.loadEnded();
+    const recording = await monitor.stop();
+    const samples = recording.containers[0]?.samples ?? [];
+    expect(samples.length).toBeGreaterThan(5);
+    // The first sample, the one at the end of the load and the last one.
+    expect(tcpReads).toBe(3);
+    expect(samples[0]?.tcp).toEqual({ LISTEN: 1 });
+    expect(samples.at(-1)?.tcp).toEqual({ LISTEN: 1 });
+    expect(samples.every((sample) => sample.fds === 4)).toBe(true);
+    expect(recording.containers[0]?.notes).toEqual([
+      'CPU and memory: no control group found for process 42',
+    ]);
   });
 });
