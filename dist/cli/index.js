@@ -73645,7 +73645,7 @@ async function watchScenario(stack, settings, logger, work, signal) {
         logger.warning(finding.message);
     return { ...result, resources, findings };
 }
-/** Findings for containers that ran when the load started and were stopped when it ended. */
+/** Lists findings for containers that ran when the load started and were stopped when it ended. */
 function exitedContainers(before, after, project, scenario) {
     const findings = [];
     for (const container of before) {

@@ -100,8 +100,8 @@ export async function watchScenario(
   return { ...result, resources, findings };
 }
 
-/** Findings for containers that ran when the load started and were stopped when it ended. */
-function exitedContainers(
+/** Lists findings for containers that ran when the load started and were stopped when it ended. */
+export function exitedContainers(
   before: readonly ContainerState[],
   after: readonly ContainerState[],
   project: string,

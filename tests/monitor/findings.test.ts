@@ -3,8 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { exitedContainers } from '../../src/engine/watch.js';
 import type { MonitorRecording, ResourceSample } from '../../src/monitor/monitor.js';
 import { findingsOf, summarise } from '../../src/monitor/summary.js';
+import type { ContainerState } from '../../src/target/containers.js';
 
 const MiB = 2 ** 20;
 
@@ -130,5 +132,37 @@ describe('findings', () => {
       'restart',
       'oom-kill',
     ]);
+  });
+});
+
+describe('stopped containers', () => {
+  const running: ContainerState = {
+    id: 'c1',
+    name: 'perf-gate-3f9a1c2e-api-1',
+    service: 'api',
+    status: 'running',
+    exitCode: 0,
+    restartCount: 0,
+    oomKilled: false,
+    pid: 42,
+  };
+
+  it('names a container that exited during the run, with its exit code', () => {
+    const after = [{ ...running, status: 'exited', exitCode: 137, oomKilled: true, pid: 0 }];
+    expect(exitedContainers([running], after, 'perf-gate-3f9a1c2e', 'k6 soak')).toEqual([
+      {
+        kind: 'exited',
+        container: 'api-1',
+        message:
+          'api (api-1) in k6 soak stopped during the run (exited, exit code 137, killed for lack of memory).',
+      },
+    ]);
+  });
+
+  it('names a container that disappeared, and none that still runs', () => {
+    expect(exitedContainers([running], [], 'perf-gate-3f9a1c2e', 'k6 soak')[0]?.message).toBe(
+      'api (api-1) in k6 soak disappeared during the run.',
+    );
+    expect(exitedContainers([running], [running], 'perf-gate-3f9a1c2e', 'k6 soak')).toEqual([]);
   });
 });
