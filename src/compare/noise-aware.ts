@@ -292,6 +292,7 @@ function shiftCandidate(
   const belowFloor =
     definition.unit === 'ms' &&
     Math.abs(effect.baseValue * Math.expm1(worseSign(definition) * estimate)) < minLatencyChangeMs;
+  if (belowFloor) comparison.floorMs = minLatencyChangeMs;
   return {
     comparison,
     definition,

@@ -159,6 +159,8 @@ export function compareMetric(
   if (baseValue !== undefined) {
     const change = changeOf(definition, value, baseValue);
     if (change !== undefined) comparison.change = change;
+    const floor = policy.tolerances.minLatencyChangeMs;
+    if (definition.unit === 'ms' && Math.abs(value - baseValue) < floor) comparison.floorMs = floor;
     if (margin !== undefined) {
       comparison.status = judgeChange(
         definition,

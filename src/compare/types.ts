@@ -55,6 +55,11 @@ export interface MetricComparison {
   status: MetricStatus;
   /** Why the status was given, in a sentence, for failing and notable statuses. */
   reason?: string;
+  /**
+   * The latency floor (regression.min-latency-change), set when the change in milliseconds was
+   * smaller: such a change never counts, whatever its percentage.
+   */
+  floorMs?: number;
 }
 
 export interface EndpointComparison {

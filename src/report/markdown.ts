@@ -15,7 +15,13 @@ import type {
   ScenarioComparison,
   Verdict,
 } from '../compare/types.js';
-import { formatNumber, formatPointChange, formatRelativeChange, formatValue } from '../format.js';
+import {
+  formatMs,
+  formatNumber,
+  formatPointChange,
+  formatRelativeChange,
+  formatValue,
+} from '../format.js';
 import type { RunResult, ScenarioResult } from '../result/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { describeRun, renderDetails } from './details.js';
@@ -130,7 +136,8 @@ function renderHeadline(input: ReportInput): string {
       );
       break;
   }
-  lines.push('', describeMethod(comparison));
+  // Without a baseline nothing was compared, so no method applies.
+  if (comparison.baseline === 'present') lines.push('', describeMethod(comparison));
   lines.push(
     '',
     base
@@ -245,7 +252,9 @@ function renderFailures(comparison: Comparison): string[] {
   if (newFindings > 0) {
     if (lines.length > 0) lines.push('');
     lines.push(
-      `**${plural(newFindings, 'fault')} found under load** that the baseline did not have, listed below.`,
+      comparison.baseline === 'present'
+        ? `**${plural(newFindings, 'fault')} found under load** that the baseline did not have, listed below.`
+        : `**${plural(newFindings, 'fault')} found under load**, listed below.`,
     );
   }
   const other = comparison.scenarios.flatMap((scenario) =>
@@ -438,10 +447,19 @@ function metricRow(
   const margin = metric.margin === undefined ? '–' : formatMargin(definition, metric.margin);
   const detectable =
     metric.detectable === undefined ? '–' : formatChange(definition, metric.detectable);
-  const status =
+  let status =
     metric.status === 'regression' || metric.status === 'over-budget'
       ? `**${STATUS_LABELS[metric.status]}**`
       : STATUS_LABELS[metric.status];
+  // A change beyond the margin that passed because it is smaller than the latency floor.
+  if (
+    metric.status === 'pass' &&
+    metric.floorMs !== undefined &&
+    metric.change !== undefined &&
+    metric.margin !== undefined &&
+    metric.change > metric.margin
+  )
+    status += `, change under ${formatMs(metric.floorMs).replace(/\.0+ ms$/u, ' ms')}`;
   return [
     first ? codeSpan(endpoint.key) : '',
     definition.label,

@@ -164,29 +164,35 @@ function timelineChart(
   scenario: ScenarioResult,
   base: ScenarioResult | undefined,
 ): string | undefined {
-  const points = scenario.timeline ?? [];
+  // The measured seconds only: the warm-up is not judged, and its first seconds are the slowest.
+  const points = (scenario.timeline ?? []).filter(
+    (point) => point[0] >= Math.floor(scenario.warmupSeconds),
+  );
   if (points.length < 2) return undefined;
-  const seconds = points.map((point) => point[0]);
+  const basePoints = new Map((base?.timeline ?? []).map((point) => [point[0], point]));
+  // Baseline bars only where the baseline ran that second too; elsewhere they would show as 0.
+  const shared = points.filter((point) => basePoints.has(point[0]));
+  const withBase = shared.length >= 2 ? shared : undefined;
+  const shown = withBase ?? points;
+  const seconds = shown.map((point) => point[0]);
   const p95 = downsample(
     seconds,
-    points.map((point) => point[3] ?? undefined),
+    shown.map((point) => point[3] ?? undefined),
   );
   const p50 = downsample(
     seconds,
-    points.map((point) => point[2] ?? undefined),
+    shown.map((point) => point[2] ?? undefined),
   );
-  const basePoints = base?.timeline ?? [];
-  const baseP95 =
-    basePoints.length >= 2
-      ? downsample(
-          seconds,
-          seconds.map((_, index) => basePoints[index]?.[3] ?? undefined),
-        ).values
-      : undefined;
+  const baseP95 = withBase
+    ? downsample(
+        seconds,
+        withBase.map((point) => basePoints.get(point[0])?.[3] ?? undefined),
+      ).values
+    : undefined;
   return renderChart({
     title: baseP95
-      ? 'Latency over time, ms, by second since the start (bars: baseline p95; lines: p95 and p50)'
-      : 'Latency over time, ms, by second since the start (lines: p95 and p50)',
+      ? 'Latency by second after the warm-up, ms (bars: baseline p95; upper line: p95, lower line: p50 of this run)'
+      : 'Latency by second after the warm-up, ms (upper line: p95, lower line: p50)',
     categories: p95.categories,
     maxCategories: MAX_POINTS,
     yLabel: 'ms',

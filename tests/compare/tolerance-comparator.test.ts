@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { metricDefinition, type MetricId } from '../../src/compare/metrics.js';
 import { defaultPolicy } from '../../src/compare/policy.js';
+import { renderScenario } from '../../src/report/markdown.js';
 import { compareMetric, toleranceComparator } from '../../src/compare/tolerance-comparator.js';
 import type { EndpointPolicy, MetricStatus, Policy } from '../../src/compare/types.js';
 import { DEFAULT_TOLERANCES } from '../../src/config/defaults.js';
@@ -191,6 +192,39 @@ describe('tolerance rule per metric', () => {
     expect(result.status).toBe(testCase.status);
     if (testCase.change !== undefined) expect(result.change).toBeCloseTo(testCase.change, 10);
     if (testCase.reason !== undefined) expect(result.reason).toBe(testCase.reason);
+  });
+
+  it('marks a change under the latency floor, for the report to say why it passed', () => {
+    const definition = metricDefinition('p95');
+    const floored = compareMetric(
+      definition,
+      endpoint('GET /x', { p95: 1.5 }),
+      endpoint('GET /x', { p95: 1 }),
+      policy,
+    );
+    expect(floored.floorMs).toBe(2);
+    const counted = compareMetric(
+      definition,
+      endpoint('GET /x', { p95: 30 }),
+      endpoint('GET /x', { p95: 20 }),
+      policy,
+    );
+    expect(counted.floorMs).toBeUndefined();
+    const report = renderScenario(
+      {
+        name: 'k6 baseline',
+        inBaseline: true,
+        endpoints: [
+          { key: 'GET /x', status: 'pass', inBaseline: true, requests: 1000, metrics: [floored] },
+        ],
+        missingEndpoints: [],
+        failures: [],
+        invalid: [],
+      },
+      undefined,
+      true,
+    );
+    expect(report).toContain('✅ pass, change under 2 ms');
   });
 });
 
