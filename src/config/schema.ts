@@ -322,18 +322,17 @@ const targetSchema = z.strictObject(
   { error: 'expected a mapping with compose and url' },
 );
 
-const SIZE_HINT = 'expected a size such as 200MB or 256MiB';
-const CPU_HINT = 'expected a share of one core such as 40%, or 150% for one and a half cores';
+const SIZE_HINT =
+  'expected a size above zero such as 200MB or 256MiB (units B, kB, MB, GB, KiB, MiB, GiB, or k, m, g as in docker run)';
+const CPU_HINT =
+  'expected a share of one core above zero such as 40%, or 150% for one and a half cores';
 
 /** Watching the containers while the load runs, or false to leave them alone. */
 const monitorSchema = z
   .union(
     [
-      // A boolean rather than the literal false, so that a mapping fails this branch on its type
-      // and the error points into the mapping.
-      z.boolean().refine((value) => !value, {
-        error: 'expected false, or a mapping with interval, after-load, budgets, log-errors',
-      }),
+      // true is the default; false turns monitoring off.
+      z.boolean(),
       z.strictObject(
         {
           interval: duration('Time between two samples of every container (1s).').optional(),
@@ -347,6 +346,7 @@ const monitorSchema = z
                   .string({ error: SIZE_HINT })
                   .regex(new RegExp(SIZE_PATTERN, 'u'), { error: SIZE_HINT })
                   .transform((text) => parseSizeBytes(text) ?? Number.NaN)
+                  .refine((bytes) => bytes > 0, { error: SIZE_HINT })
                   .meta({ description: 'Highest memory of each container, such as 200MB.' })
                   .optional(),
                 cpu: z
@@ -354,6 +354,7 @@ const monitorSchema = z
                   .regex(new RegExp(PERCENT_PATTERN, 'u'), { error: CPU_HINT })
                   .refine((text) => !text.startsWith('-'), { error: CPU_HINT })
                   .transform((text) => (parsePercent(text) ?? Number.NaN) * 100)
+                  .refine((percent) => percent > 0, { error: CPU_HINT })
                   .meta({
                     description:
                       'Highest mean CPU of each container in a run, as a share of one core, such as 40%.',
@@ -383,10 +384,12 @@ const monitorSchema = z
             })
             .optional(),
         },
-        { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' },
+        {
+          error: 'expected true, false or a mapping with interval, after-load, budgets, log-errors',
+        },
       ),
     ],
-    { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' },
+    { error: 'expected true, false or a mapping with interval, after-load, budgets, log-errors' },
   )
   .meta({
     description:

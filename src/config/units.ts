@@ -88,23 +88,30 @@ export function parsePercent(text: string): number | undefined {
   return match ? Number(match[1]) / 100 : undefined;
 }
 
+/**
+ * Size units in any case: decimal (kB, MB, GB), binary (KiB, MiB, GiB), and Docker's single
+ * letters (k, m, g), which are binary as in `docker run --memory 200m`.
+ */
 const SIZE_UNIT_BYTES: Record<string, number> = {
-  B: 1,
-  KB: 1e3,
-  MB: 1e6,
-  GB: 1e9,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  k: 2 ** 10,
+  m: 2 ** 20,
+  g: 2 ** 30,
 };
 
-/** Matches memory sizes: `200MB`, `256MiB`, `1.5GB`, `512KiB`. */
-export const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s?(B|KB|MB|GB|KiB|MiB|GiB)$';
+/** Matches memory sizes: `200MB`, `256MiB`, `1.5GB`, `512k`, `200m`. */
+export const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s?([kKmMgG][iI]?[bB]|[bBkKmMgG])$';
 
-/** Parses a size such as `200MB` (decimal) or `256MiB` (binary) into bytes. */
+/** Parses a size such as `200MB` (decimal), `256MiB` or `200m` (binary) into bytes. */
 export function parseSizeBytes(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB|KiB|MiB|GiB)$/u.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s?([kmg]i?b|[bkmg])$/iu.exec(text.trim());
   if (!match) return undefined;
-  const bytes = Number(match[1]) * (SIZE_UNIT_BYTES[match[2] ?? ''] ?? Number.NaN);
+  const bytes = Number(match[1]) * (SIZE_UNIT_BYTES[(match[2] ?? '').toLowerCase()] ?? Number.NaN);
   return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
 }

@@ -197,14 +197,21 @@ const badFiles: { name: string; text: string; problems: string[] }[] = [
     name: 'monitor budget that is not a size',
     text: `${TARGET}monitor:\n  budgets: { memory: 200 }\n`,
     problems: [
-      'perf-gate.yml:5:22: monitor.budgets.memory: expected a size such as 200MB or 256MiB, got 200',
+      'perf-gate.yml:5:22: monitor.budgets.memory: expected a size above zero such as 200MB or 256MiB (units B, kB, MB, GB, KiB, MiB, GiB, or k, m, g as in docker run), got 200',
     ],
   },
   {
-    name: 'monitor turned on with true',
-    text: `${TARGET}monitor: true\n`,
+    name: 'monitor turned on with a word',
+    text: `${TARGET}monitor: on\n`,
     problems: [
-      'perf-gate.yml:4:10: monitor: expected false, or a mapping with interval, after-load, budgets, log-errors, got true',
+      'perf-gate.yml:4:10: monitor: expected true, false or a mapping with interval, after-load, budgets, log-errors, got "on"',
+    ],
+  },
+  {
+    name: 'monitor budget of zero',
+    text: `${TARGET}monitor:\n  budgets: { cpu: 0% }\n`,
+    problems: [
+      'perf-gate.yml:5:19: monitor.budgets.cpu: expected a share of one core above zero such as 40%, or 150% for one and a half cores, got "0%"',
     ],
   },
   {
@@ -354,6 +361,10 @@ describe('configuration defaults', () => {
       logErrorPattern: 'level=error',
     });
     expect(load(`${TARGET}monitor: false\n`).monitor.enabled).toBe(false);
+    expect(load(`${TARGET}monitor: true\n`).monitor.enabled).toBe(true);
+    expect(load(`${TARGET}monitor:\n  budgets: { memory: 200m }\n`).monitor.budgets).toEqual({
+      memoryBytes: 200 * 2 ** 20,
+    });
   });
 
   it('variables take their defaults', () => {

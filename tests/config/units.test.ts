@@ -5,6 +5,7 @@ import {
   parseDurationMs,
   parsePercent,
   parseRate,
+  parseSizeBytes,
 } from '../../src/config/units.js';
 
 describe('durations', () => {
@@ -66,5 +67,25 @@ describe('percentages', () => {
 
   it('percentage without a sign of percent is rejected', () => {
     expect(parsePercent('10')).toBeUndefined();
+  });
+});
+
+describe('sizes', () => {
+  it.each([
+    ['200MB', 200_000_000],
+    ['200mb', 200_000_000],
+    ['1.5GB', 1_500_000_000],
+    ['1kB', 1_000],
+    ['256MiB', 256 * 2 ** 20],
+    ['512KiB', 512 * 2 ** 10],
+    ['200m', 200 * 2 ** 20],
+    ['2g', 2 * 2 ** 30],
+    ['100 B', 100],
+  ])('%s is %d bytes', (text, bytes) => {
+    expect(parseSizeBytes(text)).toBe(bytes);
+  });
+
+  it.each(['200', 'MB', '200 TB', '-1MB', '1.MB'])('%s is rejected', (text) => {
+    expect(parseSizeBytes(text)).toBeUndefined();
   });
 });
