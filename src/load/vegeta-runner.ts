@@ -200,6 +200,11 @@ function settingsOf(entry: VegetaEntry, config: Config): Record<string, string |
   };
   if (entry.profile) settings.profile = entry.profile;
   if (entry.phases) {
+    // The mean of the phases themselves; ratePerSecond also counts the warm-up.
+    const measured =
+      entry.phases.reduce((sum, phase) => sum + phase.ratePerSecond * phase.durationMs, 0) /
+      entry.durationMs;
+    settings.rate = `${formatNumber(measured, Number.isInteger(measured) ? 0 : 2)}/s on average`;
     settings.phases = entry.phases
       .map((phase) => `${phase.rateText} for ${formatDuration(phase.durationMs)}`)
       .join(', ');
