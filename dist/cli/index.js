@@ -61883,23 +61883,30 @@ function parsePercent(text) {
     const match = /^([+-]?\d+(?:\.\d+)?)%$/u.exec(text.trim());
     return match ? Number(match[1]) / 100 : undefined;
 }
+/**
+ * Size units in any case: decimal (kB, MB, GB), binary (KiB, MiB, GiB), and Docker's single
+ * letters (k, m, g), which are binary as in `docker run --memory 200m`.
+ */
 const SIZE_UNIT_BYTES = {
-    B: 1,
-    KB: 1e3,
-    MB: 1e6,
-    GB: 1e9,
-    KiB: 2 ** 10,
-    MiB: 2 ** 20,
-    GiB: 2 ** 30,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    k: 2 ** 10,
+    m: 2 ** 20,
+    g: 2 ** 30,
 };
-/** Matches memory sizes: `200MB`, `256MiB`, `1.5GB`, `512KiB`. */
-const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s?(B|KB|MB|GB|KiB|MiB|GiB)$';
-/** Parses a size such as `200MB` (decimal) or `256MiB` (binary) into bytes. */
+/** Matches memory sizes: `200MB`, `256MiB`, `1.5GB`, `512k`, `200m`. */
+const SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s?([kKmMgG][iI]?[bB]|[bBkKmMgG])$';
+/** Parses a size such as `200MB` (decimal), `256MiB` or `200m` (binary) into bytes. */
 function parseSizeBytes(text) {
-    const match = /^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB|KiB|MiB|GiB)$/u.exec(text.trim());
+    const match = /^(\d+(?:\.\d+)?)\s?([kmg]i?b|[bkmg])$/iu.exec(text.trim());
     if (!match)
         return undefined;
-    const bytes = Number(match[1]) * (SIZE_UNIT_BYTES[match[2] ?? ''] ?? Number.NaN);
+    const bytes = Number(match[1]) * (SIZE_UNIT_BYTES[(match[2] ?? '').toLowerCase()] ?? Number.NaN);
     return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
 }
 
@@ -62130,15 +62137,12 @@ const targetSchema = strictObject({
         .optional(),
     env: environment.meta({ description: 'Variables for compose interpolation.' }).optional(),
 }, { error: 'expected a mapping with compose and url' });
-const SIZE_HINT = 'expected a size such as 200MB or 256MiB';
-const CPU_HINT = 'expected a share of one core such as 40%, or 150% for one and a half cores';
+const SIZE_HINT = 'expected a size above zero such as 200MB or 256MiB (units B, kB, MB, GB, KiB, MiB, GiB, or k, m, g as in docker run)';
+const CPU_HINT = 'expected a share of one core above zero such as 40%, or 150% for one and a half cores';
 /** Watching the containers while the load runs, or false to leave them alone. */
 const monitorSchema = union([
-    // A boolean rather than the literal false, so that a mapping fails this branch on its type
-    // and the error points into the mapping.
-    schemas_boolean().refine((value) => !value, {
-        error: 'expected false, or a mapping with interval, after-load, budgets, log-errors',
-    }),
+    // true is the default; false turns monitoring off.
+    schemas_boolean(),
     strictObject({
         interval: schema_duration('Time between two samples of every container (1s).').optional(),
         'after-load': schema_duration('How long sampling may go on after the load stops while sockets remain in CLOSE_WAIT (5s).').optional(),
@@ -62146,12 +62150,14 @@ const monitorSchema = union([
             memory: schemas_string({ error: SIZE_HINT })
                 .regex(new RegExp(SIZE_PATTERN, 'u'), { error: SIZE_HINT })
                 .transform((text) => parseSizeBytes(text) ?? Number.NaN)
+                .refine((bytes) => bytes > 0, { error: SIZE_HINT })
                 .meta({ description: 'Highest memory of each container, such as 200MB.' })
                 .optional(),
             cpu: schemas_string({ error: CPU_HINT })
                 .regex(new RegExp(PERCENT_PATTERN, 'u'), { error: CPU_HINT })
                 .refine((text) => !text.startsWith('-'), { error: CPU_HINT })
                 .transform((text) => (parsePercent(text) ?? Number.NaN) * 100)
+                .refine((percent) => percent > 0, { error: CPU_HINT })
                 .meta({
                 description: 'Highest mean CPU of each container in a run, as a share of one core, such as 40%.',
             })
@@ -62173,8 +62179,10 @@ const monitorSchema = union([
             description: 'Log lines that count as errors, as a regular expression matched in any case (the words error, fatal, panic, exception, traceback, critical).',
         })
             .optional(),
-    }, { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' }),
-], { error: 'expected false or a mapping with interval, after-load, budgets, log-errors' })
+    }, {
+        error: 'expected true, false or a mapping with interval, after-load, budgets, log-errors',
+    }),
+], { error: 'expected true, false or a mapping with interval, after-load, budgets, log-errors' })
     .meta({
     description: 'Watch the containers under load: CPU, memory, open files, sockets by TCP state, restarts and errors in the logs.',
 });
@@ -68531,6 +68539,9 @@ function compareMetric(definition, head, base, policy) {
         const change = changeOf(definition, value, baseValue);
         if (change !== undefined)
             comparison.change = change;
+        const floor = policy.tolerances.minLatencyChangeMs;
+        if (definition.unit === 'ms' && Math.abs(value - baseValue) < floor)
+            comparison.floorMs = floor;
         if (margin !== undefined) {
             comparison.status = judgeChange(definition, value, baseValue, margin, policy.tolerances.minLatencyChangeMs);
             if (comparison.status === 'regression')
@@ -68775,6 +68786,8 @@ function shiftCandidate(comparison, definition, effect, tolerance, minLatencyCha
     // The absolute change that the estimate implies, so paired and history runs are judged alike.
     const belowFloor = definition.unit === 'ms' &&
         Math.abs(effect.baseValue * Math.expm1(worseSign(definition) * estimate)) < minLatencyChangeMs;
+    if (belowFloor)
+        comparison.floorMs = minLatencyChangeMs;
     return {
         comparison,
         definition,
@@ -69748,20 +69761,25 @@ function percentileChart(scenario, base, field) {
     });
 }
 function timelineChart(scenario, base) {
-    const points = scenario.timeline ?? [];
+    // The measured seconds only: the warm-up is not judged, and its first seconds are the slowest.
+    const points = (scenario.timeline ?? []).filter((point) => point[0] >= Math.floor(scenario.warmupSeconds));
     if (points.length < 2)
         return undefined;
-    const seconds = points.map((point) => point[0]);
-    const p95 = downsample(seconds, points.map((point) => point[3] ?? undefined));
-    const p50 = downsample(seconds, points.map((point) => point[2] ?? undefined));
-    const basePoints = base?.timeline ?? [];
-    const baseP95 = basePoints.length >= 2
-        ? downsample(seconds, seconds.map((_, index) => basePoints[index]?.[3] ?? undefined)).values
+    const basePoints = new Map((base?.timeline ?? []).map((point) => [point[0], point]));
+    // Baseline bars only where the baseline ran that second too; elsewhere they would show as 0.
+    const shared = points.filter((point) => basePoints.has(point[0]));
+    const withBase = shared.length >= 2 ? shared : undefined;
+    const shown = withBase ?? points;
+    const seconds = shown.map((point) => point[0]);
+    const p95 = downsample(seconds, shown.map((point) => point[3] ?? undefined));
+    const p50 = downsample(seconds, shown.map((point) => point[2] ?? undefined));
+    const baseP95 = withBase
+        ? downsample(seconds, withBase.map((point) => basePoints.get(point[0])?.[3] ?? undefined)).values
         : undefined;
     return renderChart({
         title: baseP95
-            ? 'Latency over time, ms, by second since the start (bars: baseline p95; lines: p95 and p50)'
-            : 'Latency over time, ms, by second since the start (lines: p95 and p50)',
+            ? 'Latency by second after the warm-up, ms (bars: baseline p95; upper line: p95, lower line: p50 of this run)'
+            : 'Latency by second after the warm-up, ms (upper line: p95, lower line: p50)',
         categories: p95.categories,
         maxCategories: MAX_POINTS,
         yLabel: 'ms',
@@ -69868,7 +69886,9 @@ function renderHeadline(input) {
                 'Record one on the base branch (perf-gate run --save-baseline DIR, or a push to the default branch in CI).');
             break;
     }
-    lines.push('', describeMethod(comparison));
+    // Without a baseline nothing was compared, so no method applies.
+    if (comparison.baseline === 'present')
+        lines.push('', describeMethod(comparison));
     lines.push('', base
         ? `Baseline: ${describeRun(base)}. This run: ${describeRun(input.head)}.`
         : `This run: ${describeRun(input.head)}.`);
@@ -69950,7 +69970,9 @@ function renderFailures(comparison) {
     if (newFindings > 0) {
         if (lines.length > 0)
             lines.push('');
-        lines.push(`**${plural(newFindings, 'fault')} found under load** that the baseline did not have, listed below.`);
+        lines.push(comparison.baseline === 'present'
+            ? `**${plural(newFindings, 'fault')} found under load** that the baseline did not have, listed below.`
+            : `**${plural(newFindings, 'fault')} found under load**, listed below.`);
     }
     const other = comparison.scenarios.flatMap((scenario) => scenario.failures.map((failure) => `${scenario.name}: ${failure}`));
     if (comparison.baseline === 'missing-fails') {
@@ -70109,9 +70131,16 @@ function metricRow(endpoint, metric, first) {
     }
     const margin = metric.margin === undefined ? '–' : formatMargin(definition, metric.margin);
     const detectable = metric.detectable === undefined ? '–' : formatChange(definition, metric.detectable);
-    const status = metric.status === 'regression' || metric.status === 'over-budget'
+    let status = metric.status === 'regression' || metric.status === 'over-budget'
         ? `**${STATUS_LABELS[metric.status]}**`
         : STATUS_LABELS[metric.status];
+    // A change beyond the margin that passed because it is smaller than the latency floor.
+    if (metric.status === 'pass' &&
+        metric.floorMs !== undefined &&
+        metric.change !== undefined &&
+        metric.margin !== undefined &&
+        metric.change > metric.margin)
+        status += `, change under ${formatMs(metric.floorMs).replace(/\.0+ ms$/u, ' ms')}`;
     return [
         first ? codeSpan(endpoint.key) : '',
         definition.label,
@@ -72296,6 +72325,10 @@ function vegeta_runner_settingsOf(entry, config) {
     if (entry.profile)
         settings.profile = entry.profile;
     if (entry.phases) {
+        // The mean of the phases themselves; ratePerSecond also counts the warm-up.
+        const measured = entry.phases.reduce((sum, phase) => sum + phase.ratePerSecond * phase.durationMs, 0) /
+            entry.durationMs;
+        settings.rate = `${formatNumber(measured, Number.isInteger(measured) ? 0 : 2)}/s on average`;
         settings.phases = entry.phases
             .map((phase) => `${phase.rateText} for ${formatDuration(phase.durationMs)}`)
             .join(', ');
