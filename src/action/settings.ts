@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 
+import { DEFAULT_CALIBRATION_PAIRS } from '../config/defaults.js';
 import type { ConfigOverride } from '../config/load-config.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { Inputs } from './constants.js';
@@ -147,7 +148,7 @@ export function readSettings(
     });
   }
   const pairsInput = text(Inputs.CalibrationPairs);
-  const calibrationPairs = pairsInput === '' ? 10 : Number(pairsInput);
+  const calibrationPairs = pairsInput === '' ? DEFAULT_CALIBRATION_PAIRS : Number(pairsInput);
   if (!Number.isInteger(calibrationPairs) || calibrationPairs < 3 || calibrationPairs > 50) {
     problems.push({
       path: label(Inputs.CalibrationPairs),

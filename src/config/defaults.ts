@@ -56,6 +56,9 @@ export const DEFAULT_HISTORY_LENGTH = 20;
 
 /** Pairs of the paired design, and the most an inconclusive comparison may add up to. */
 export const DEFAULT_PAIRS = 7;
+
+/** Pairs of A/A runs that a calibration measures. */
+export const DEFAULT_CALIBRATION_PAIRS = 10;
 export const DEFAULT_MAX_PAIRS = 12;
 
 /**
