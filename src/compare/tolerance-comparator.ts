@@ -114,15 +114,20 @@ function compareEndpoint(
   };
 }
 
-/** Turns a metric's failing status into "advisory": shown, never failing the gate. */
+/**
+ * Turns a metric's failing status into "advisory": shown, never failing the gate. An advisory
+ * metric that got better does not make the verdict "improvement" either, as in the noise-aware
+ * comparison: a tail percentile swings most between identical runs.
+ */
 export function asAdvisory(comparison: MetricComparison): MetricComparison {
   if (comparison.status === 'regression' || comparison.status === 'inconclusive') {
     const advisory: MetricComparison = { ...comparison, status: 'advisory' };
     delete advisory.reason;
     return advisory;
   }
-  if (comparison.status === 'pass' && comparison.budget === undefined)
-    return { ...comparison, status: 'not-gated' };
+  if (comparison.status === 'pass' || comparison.status === 'improvement') {
+    return { ...comparison, status: comparison.budget === undefined ? 'not-gated' : 'pass' };
+  }
   return comparison;
 }
 

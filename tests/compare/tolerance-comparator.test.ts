@@ -231,6 +231,20 @@ describe('tolerance rule per metric', () => {
 describe('tolerance rule over runs', () => {
   const base = run([scenario('k6 baseline', [endpoint('GET /a'), endpoint('GET /b')])]);
 
+  it('advisory p99 drop is no improvement', () => {
+    const steady = endpoint('GET /a');
+    const calmerTail = { ...steady, latency: { ...steady.latency, p99Ms: 3 } };
+    const head = run([scenario('k6 baseline', [calmerTail, endpoint('GET /b')])]);
+    const comparison = toleranceComparator.compare(head, base, defaultPolicy());
+    const p99 = comparison.scenarios[0]?.endpoints[0]?.metrics.find(
+      (metric) => metric.metric === 'p99',
+    );
+    expect(p99?.change).toBeCloseTo(-0.9, 10);
+    expect(p99?.status).toBe('not-gated');
+    expect(comparison.counts.improvements).toBe(0);
+    expect(comparison.verdict).toBe('pass');
+  });
+
   it('identical runs pass', () => {
     const comparison = toleranceComparator.compare(base, base, defaultPolicy());
     expect(comparison.verdict).toBe('pass');
