@@ -1,6 +1,6 @@
 /**
  * Benchmark of the container monitoring's cost: the CPU that perf-gate spends sampling a running
- * stack, as a share of one core, for one container and for a stack of ten, with /proc read
+ * stack, as a share of one core. It covers one container and a stack of ten, with /proc read
  * directly and through the helper shell that `sudo -n` starts on GitHub's runners.
  *
  *   npm run bench:monitor                 60 s per case

@@ -235,8 +235,9 @@ function analyse(recording: Recording): string {
 }
 
 /**
- * How much one push's result varies between pushes without a slowdown, measured once or merged
- * over all its runs, for each endpoint's p50 and p95: the standard deviation of the log values.
+ * Measures how much one push's result varies between pushes without a slowdown, from its first
+ * run and from all its runs merged, for each endpoint's p50 and p95. The spread is the standard
+ * deviation of the log values.
  */
 function pushSpreads(recording: Recording): Spread[] {
   const base = recording.pushes.filter((push) => push.effect === 0).map((push) => push.result);
@@ -309,7 +310,7 @@ function describeMachine(): Record<string, string> {
   };
 }
 
-/** A logger that keeps the engine's lines in a file, so the terminal shows only progress. */
+/** Creates a logger that writes the engine's lines to a file, so the terminal shows only progress. */
 function fileLogger(file: string): Logger {
   const stream = createWriteStream(file);
   const write = (line: string) => stream.write(`${new Date().toISOString()} ${line}\n`);

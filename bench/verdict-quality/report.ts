@@ -119,13 +119,14 @@ export function renderResults(input: {
         ['Bar', 'Measured (simulated)', 'Real trials', 'Met'],
         ...bars.map((bar) => {
           const real = bar.row ? realCounterpart(rows, bar.row) : undefined;
+          const met = bar.row !== undefined && bar.test(bar.measure(bar.row.outcomes));
           return [
             bar.text,
             bar.row
               ? describeRate(bar.measure(bar.row.outcomes), bar.row.outcomes, bar.kind)
               : 'not measured',
             real ? describeRate(bar.measure(real.outcomes), real.outcomes, bar.kind) : 'none',
-            bar.row ? (bar.test(bar.measure(bar.row.outcomes)) ? 'yes' : '**no**') : '**no**',
+            met ? 'yes' : '**no**',
           ];
         }),
       ],
@@ -200,7 +201,7 @@ export function renderResults(input: {
   return lines.join('\n');
 }
 
-/** The real row of the same mode and slowdown as a simulated bar's row, if measured. */
+/** Finds the real row of the same mode and slowdown as a simulated bar's row, if measured. */
 function realCounterpart(rows: readonly Row[], row: Row): Row | undefined {
   const realChange = row.change === 'none' ? 'none' : row.change.replace(/, (p50|p95) only$/u, '');
   return rows.find(

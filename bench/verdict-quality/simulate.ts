@@ -2,7 +2,7 @@
  * The simulated half of the verdict-quality benchmark: many more comparisons than real time
  * allows, driven by the noise recorded in the real runs, and judged by perf-gate's own comparator.
  *
- * - Paired: each real trial's per-pair log ratios, minus the trial's mean, are its pair noise; the
+ * - Paired: each real trial's per-pair log ratios, minus the trial's mean, are its pair noise. The
  *   means of the trials without a slowdown are the offsets between two stacks. A simulated trial
  *   draws one offset and, for each pair, one pair's noise (whole vectors, so the metrics and
  *   endpoints of one pair stay correlated), adds the injected change, and applies the result to a
@@ -35,7 +35,7 @@ export interface EffectProfile {
   shifts: Partial<Record<Field, number>>;
 }
 
-/** Every latency percentile of the slowed endpoint slower by `fraction`. */
+/** Builds the change that slows every latency percentile of the slowed endpoint by `fraction`. */
 export function uniformEffect(fraction: number): EffectProfile {
   const shift = Math.log1p(fraction);
   return {
@@ -44,7 +44,7 @@ export function uniformEffect(fraction: number): EffectProfile {
   };
 }
 
-/** Only one percentile of the slowed endpoint slower by `fraction`. */
+/** Builds the change that slows only one percentile of the slowed endpoint by `fraction`. */
 export function singleEffect(field: 'p50Ms' | 'p95Ms', fraction: number): EffectProfile {
   return {
     label: `+${Math.round(fraction * 100)} %, ${field.replace('Ms', '')} only`,
@@ -52,7 +52,7 @@ export function singleEffect(field: 'p50Ms' | 'p95Ms', fraction: number): Effect
   };
 }
 
-/** Where one series lives: scenario, endpoint and field. */
+/** The location of one series: scenario, endpoint and field. */
 interface SeriesKey {
   scenario: string;
   endpoint: string;
@@ -188,7 +188,7 @@ export function judgePushes(
   });
 }
 
-/** A push seen as if it had been measured once: every figure from its first run. */
+/** Returns a push as if it had been measured once: every figure from its first run. */
 export function firstRunView(result: RunResult): RunResult {
   const copy = structuredClone(result);
   copy.design = { kind: 'repeated', runs: 1 };
@@ -229,7 +229,7 @@ function figure(result: RunResult, key: SeriesKey, index: number): number | unde
   return endpointOf(result, key)?.runs?.[index]?.[key.field];
 }
 
-/** The template's base side with `count` pairs, reusing its runs in turn beyond its own count. */
+/** Builds the template's base side with `count` pairs, reusing its runs in turn beyond its own count. */
 function withPairs(template: RunResult, count: number, role: 'base' | 'head'): RunResult {
   const copy = structuredClone(template);
   copy.design = { kind: 'paired', runs: count, role };

@@ -4,7 +4,7 @@ package main
 // can be shown to name each fault, and to stay silent without them:
 //
 //	DEMO_LEAK_CONNECTIONS  a route whose connections are never closed, such as "/api/movies/{id}":
-//	                       each response asks the client to close, and the server keeps its end
+//	                       each response tells the client to close, and the server keeps its end
 //	                       open, so sockets pile up in CLOSE_WAIT
 //	DEMO_LEAK_MEMORY       memory kept for good per API request, such as "256KiB"
 //	DEMO_LOG_ERRORS        log an error line for every Nth API request, such as "10"
@@ -33,7 +33,7 @@ type faults struct {
 
 	requests atomic.Int64
 	mu       sync.Mutex
-	held     [][]byte
+	leaked   [][]byte
 	conns    []net.Conn
 }
 
@@ -103,7 +103,7 @@ func (f *faults) wrap(mux *http.ServeMux, next http.Handler) http.Handler {
 				block[index] = 1
 			}
 			f.mu.Lock()
-			f.held = append(f.held, block)
+			f.leaked = append(f.leaked, block)
 			f.mu.Unlock()
 		}
 		if f.crashAfter > 0 && count == f.crashAfter {
@@ -121,7 +121,7 @@ func (f *faults) wrap(mux *http.ServeMux, next http.Handler) http.Handler {
 	})
 }
 
-// answerAndLeak writes the response itself on the raw connection, asks the client to close, and
+// answerAndLeak writes the response itself on the raw connection, tells the client to close, and
 // keeps the connection for good without reading or closing it.
 func (f *faults) answerAndLeak(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	hijacker, ok := w.(http.Hijacker)

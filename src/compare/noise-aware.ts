@@ -133,6 +133,9 @@ export function compareNoiseAware(
 
   const reference = kind === 'paired' ? base : history.at(-1);
   const gated = candidates.filter((candidate) => !candidate.advisory).length;
+  // A fault is known when the base side (paired) or any baseline run (history) had it.
+  const knownRuns = kind === 'paired' ? [] : [...history];
+  if (base) knownRuns.push(base);
   return buildComparison({
     scenarios,
     method: {
@@ -144,11 +147,7 @@ export function compareNoiseAware(
     },
     hasBaseline: reference !== undefined,
     onMissingBaseline: policy.onMissingBaseline,
-    resources: judgeResources(
-      head,
-      kind === 'paired' ? (base ? [base] : []) : [...history, ...(base ? [base] : [])],
-      policy.resourceBudgets,
-    ),
+    resources: judgeResources(head, knownRuns, policy.resourceBudgets),
     missingScenarios: missingScenarios(head, reference),
     environmentWarnings: reference ? environmentDifferences(head, reference) : [],
   });

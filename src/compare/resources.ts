@@ -1,8 +1,8 @@
 /**
  * Judges what the container monitoring saw. Each finding of this run (a connection leak, memory
- * growth, a restart, an OOM kill, a stopped container, errors in the log) fails the gate unless
- * the baseline had the same finding on the same container, because then the change did not cause
- * it. Each container's peak memory and mean CPU must stay within the resource budgets.
+ * growth, a restart, an OOM kill, a stopped container, errors in the log) fails the gate. The
+ * exception is a finding the baseline had on the same container, because the change did not
+ * cause it. Each container's peak memory and mean CPU must stay within the resource budgets.
  */
 import type { ResourceBudgets } from '../config/types.js';
 import type { Finding, RunResult } from '../result/types.js';

@@ -139,7 +139,7 @@ export interface Comparison {
   missingScenarios: string[];
   /** Differences between the machines or tools of base and head that make the comparison weaker. */
   environmentWarnings: string[];
-  /** What the container monitoring found; findings the baseline also had do not fail. */
+  /** Findings of the container monitoring; those the baseline also had do not fail. */
   findings: JudgedFinding[];
   counts: {
     regressions: number;

@@ -13,13 +13,16 @@ export const MIN_REQUESTS_PER_RUN = 20;
 /** Share of the requested rate below which vegeta counts as not keeping up. */
 const MIN_RATE_SHARE = 0.95;
 
-/** Fewest failures in the warm-up, and their largest excess over the measured error ratio, that pass. */
+/**
+ * A warm-up counts as failed with at least this many failures and an error ratio more than this
+ * far above the measured window's.
+ */
 const WARMUP_FAILURES = 3;
 const WARMUP_EXCESS = 0.01;
 
 /**
- * Whether the warm-up failed clearly more often than the measured window: errors a service always
- * returns appear in both, while a target that was not ready fails only at the start.
+ * Tells whether the warm-up failed clearly more often than the measured window. Errors a service
+ * always returns appear in both, while a target that was not ready fails only at the start.
  */
 function warmupFailed(scenario: ScenarioResult): boolean {
   const { requests, failures } = scenario.warmup;

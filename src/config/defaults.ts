@@ -46,8 +46,8 @@ export const DEFAULT_ADVISORY = ['p99', 'max'] as const;
 /**
  * Runs of the suite per measurement outside the paired design. Merging three runs cut the spread
  * of a result between pushes on the test machine by about half (p95 of the search endpoint from
- * 1.9 % to 0.77 %), and with it the history test's margin: with one run, the benchmark in bench/
- * found a +10 % change of the median in 92 % of comparisons, with three in all of them.
+ * 1.9 % to 0.77 %), and with it the history test's margin. With one run, the benchmark in bench/
+ * found a +10 % change of the median in 92 % of comparisons, and with three in all of them.
  */
 export const DEFAULT_REPETITIONS = 3;
 

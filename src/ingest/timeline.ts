@@ -6,7 +6,7 @@
  */
 import type { TimelinePoint } from '../result/types.js';
 
-/** Buckets per doubling of latency, and the lowest latency told apart. */
+/** Buckets per doubling of latency, and the lowest latency the buckets distinguish. */
 const BUCKETS_PER_OCTAVE = 8;
 const LOWEST_MS = 0.01;
 /** Covers 0.01 ms to about 5.5 minutes; slower requests land in the last bucket. */
@@ -35,7 +35,7 @@ export class LatencyTimeline {
     counts[bucketOf(latencyMs)] = (counts[bucketOf(latencyMs)] ?? 0) + 1;
   }
 
-  /** One point per second from the first to the last, empty seconds included. */
+  /** Returns one point per second from the first to the last, empty seconds included. */
   points(): TimelinePoint[] {
     if (this.seconds.size === 0) return [];
     const last = Math.max(...this.seconds.keys());
@@ -60,7 +60,7 @@ function bucketOf(latencyMs: number): number {
   return Math.min(BUCKETS - 1, index);
 }
 
-/** The geometric middle of the bucket that holds the `quantile` of the second's requests. */
+/** Returns the geometric middle of the bucket that contains the `quantile` of the second's requests. */
 function percentile(counts: Uint32Array, requests: number, quantile: number): number {
   const rank = Math.ceil(quantile * requests);
   let seen = 0;

@@ -121,7 +121,7 @@ export async function runVegeta(
   return scenario;
 }
 
-/** The arguments of one `vegeta attack`. */
+/** Builds the arguments of one `vegeta attack`. */
 function attackArguments(
   entry: VegetaEntry,
   attack: {
@@ -161,8 +161,8 @@ function attackArguments(
 }
 
 /**
- * The results files one after the other, as one stream: each starts a gob stream of its own, whose
- * type definitions the decoder takes again.
+ * Reads the results files one after the other as one stream. Each starts a gob stream of its own,
+ * and the decoder accepts its type definitions again.
  */
 async function* concatenated(files: readonly string[]): AsyncIterable<Buffer> {
   for (const file of files) yield* await openDataStream(file);

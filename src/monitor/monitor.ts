@@ -8,10 +8,10 @@ import type { ProcessReader } from './process-figures.js';
 import type { TcpCounts } from './tcp-states.js';
 
 /**
- * Share of one core that reading TCP tables may take. Each read costs milliseconds on a host
- * with much memory, because the kernel walks its whole socket hash table (about 3.5 ms per table
- * on the 24 GiB test machine), so under many containers the tables are read less often than the
- * other figures. They are always read at the start, at the end of the load and after it.
+ * Share of one core that reading TCP tables may take. Each read costs milliseconds on a host with
+ * much memory because the kernel walks its whole socket hash table (about 3.5 ms per table on the
+ * 24 GiB test machine). With many containers the tables are therefore read less often than the
+ * other figures, and always at the start, at the end of the load and after it.
  */
 export const TCP_CPU_SHARE = 0.01;
 
@@ -181,6 +181,7 @@ export class ResourceMonitor {
     const atMs = this.now() - this.startedAt;
     const sample: ResourceSample = { atMs };
     const { series } = item;
+
     let pids = [item.container.pid];
     if (item.cgroup) {
       const group = await readCgroup(item.cgroup, this.options.read);
@@ -200,6 +201,7 @@ export class ResourceMonitor {
         note(series, 'CPU: the control group has no readable CPU time');
       }
     }
+
     // After a restart the first pid is gone; a process of the group shares its network namespace.
     const netPid = pids.includes(item.container.pid)
       ? item.container.pid

@@ -1,6 +1,6 @@
 /**
  * Open file descriptors of a container's processes and its sockets by TCP state, from /proc. Both
- * need access to processes of another user: root reads them directly; elsewhere, such as on
+ * need access to processes of another user. Root reads them directly. Elsewhere, such as on
  * GitHub's runners, a helper shell started once through passwordless `sudo -n` reads them.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';

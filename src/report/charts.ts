@@ -1,7 +1,7 @@
 /**
  * Mermaid `xychart-beta` charts for the report, which GitHub renders in comments and job
  * summaries: latency percentiles per endpoint (baseline as bars, this run as lines) and latency
- * over time. xychart-beta has no legend, so each title says which series is which.
+ * over time. xychart-beta has no legend, so each title names its series.
  */
 
 /** Most categories on one chart's x-axis; more would be unreadable. */
@@ -82,8 +82,8 @@ export function axisLabel(key: string): string {
 }
 
 /**
- * A quoted Mermaid string. Double quotes cannot be escaped there, so they become single; angle
- * brackets go, since Mermaid may draw a label as HTML; line breaks become spaces.
+ * Quotes a Mermaid string. Double quotes cannot be escaped there, so they become single quotes.
+ * Angle brackets are removed because Mermaid may draw a label as HTML. Line breaks become spaces.
  */
 function quote(text: string): string {
   const clean = text
@@ -99,7 +99,7 @@ function format(value: number): string {
   return value.toFixed(2);
 }
 
-/** The smallest of 1, 2 or 5 times a power of ten that is at least `value`. */
+/** Returns the smallest of 1, 2 or 5 times a power of ten that is at least `value`. */
 function niceCeiling(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));

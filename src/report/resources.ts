@@ -169,19 +169,21 @@ function timelineChart(
     (point) => point[0] >= Math.floor(scenario.warmupSeconds),
   );
   if (points.length < 2) return undefined;
+
   const basePoints = new Map((base?.timeline ?? []).map((point) => [point[0], point]));
   // Baseline bars only where the baseline ran that second too; elsewhere they would show as 0.
   const shared = points.filter((point) => basePoints.has(point[0]));
   const withBase = shared.length >= 2 ? shared : undefined;
-  const shown = withBase ?? points;
-  const seconds = shown.map((point) => point[0]);
+  const charted = withBase ?? points;
+
+  const seconds = charted.map((point) => point[0]);
   const p95 = downsample(
     seconds,
-    shown.map((point) => point[3] ?? undefined),
+    charted.map((point) => point[3] ?? undefined),
   );
   const p50 = downsample(
     seconds,
-    shown.map((point) => point[2] ?? undefined),
+    charted.map((point) => point[2] ?? undefined),
   );
   const baseP95 = withBase
     ? downsample(
@@ -189,6 +191,7 @@ function timelineChart(
         withBase.map((point) => basePoints.get(point[0])?.[3] ?? undefined),
       ).values
     : undefined;
+
   return renderChart({
     title: baseP95
       ? 'Latency by second after the warm-up, ms (bars: baseline p95; upper line: p95, lower line: p50 of this run)'

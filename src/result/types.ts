@@ -120,7 +120,7 @@ export type TimelinePoint = [number, number, number | null, number | null];
 
 /**
  * A container's resources while a scenario ran. Maxima cover the whole run; means cover the load
- * only. Figures that could not be read are left out, and `notes` says why.
+ * only. Figures that could not be read are left out, and `notes` gives the reason.
  */
 export interface ContainerResources {
   /** The container's name without the compose project, such as `api-1`: the same on every run. */

@@ -344,7 +344,7 @@ describe('configuration defaults', () => {
     expect(burst?.tool === 'vegeta' && burst.ratePerSecond).toBeCloseTo(6_250 / 35, 6);
   });
 
-  it('monitoring is on by default, with budgets in bytes and percent of a core', () => {
+  it('monitor defaults and budget units', () => {
     expect(load(TARGET).monitor).toEqual({
       enabled: true,
       intervalMs: 1_000,

@@ -1,7 +1,7 @@
 /**
- * Container monitoring on the demo: the sampler reads figures that are known, and each fault the
- * demo can be switched into (a connection leak, a memory leak, errors in the log, a crash) is
- * named in the verdict and the report. The healthy demo's silence is checked in run.test.ts.
+ * Container monitoring on the demo. The sampler reads figures that are known. Each fault the demo
+ * can be switched into (a connection leak, a memory leak, errors in the log, a crash) is named in
+ * the verdict and the report. run.test.ts checks that the healthy demo has no findings.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ interface JsonOutput {
   report: string;
 }
 
-/** Sends one GET that closes its connection, and waits for the whole answer. */
+/** Sends one GET that closes its connection, and waits for the whole response. */
 function getAndClose(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const sent = request(
@@ -90,7 +90,7 @@ describe.skipIf(gate.skip)('container monitoring on the demo', () => {
             encoding: 'utf8',
           }).trim(),
         );
-        // Five answered requests whose connections the client closed and the server keeps.
+        // Five completed requests whose connections the client closed and the server keeps.
         for (let index = 0; index < 5; index += 1)
           expect(await getAndClose(port, `/api/movies/${index + 1}`)).toBe(200);
         const monitor = await ResourceMonitor.start([{ id, name: 'api-1', service: 'api', pid }], {
@@ -118,7 +118,7 @@ describe.skipIf(gate.skip)('container monitoring on the demo', () => {
     180_000,
   );
 
-  it('names a connection leak, memory growth and errors in the log, with their figures', async () => {
+  it('names leaks and log errors with figures', async () => {
     const run = await runCli(['run', '--config', CONFIG, '--out', join(work, 'leaky'), '--json'], {
       env: {
         DEMO_PORT: String(await freePort()),

@@ -164,7 +164,7 @@ describe('process readers', () => {
 });
 
 describe('resource monitor', () => {
-  it('reads TCP tables within their share of a core, and always at start and end', async () => {
+  it('limits TCP table reads to their budget', async () => {
     let tcpReads = 0;
     const slowTables: ProcessReader = {
       read: (_netPid, _pids, options) => {

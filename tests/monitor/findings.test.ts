@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { exitedContainers } from '../../src/engine/watch.js';
 import type { MonitorRecording, ResourceSample } from '../../src/monitor/monitor.js';
 import { findingsOf, summarise } from '../../src/monitor/summary.js';
+import type { ContainerResources } from '../../src/result/types.js';
 import type { ContainerState } from '../../src/target/containers.js';
 
 const MiB = 2 ** 20;
 
-/** A recording of one container: one sample per second, the load ending after `load` seconds. */
+/** Builds a recording of one container: one sample per second, the load ending after `load` seconds. */
 function recording(
   seconds: number,
   load: number,
@@ -33,6 +34,13 @@ function recording(
   };
 }
 
+/** Summarises the recording's only container. */
+function summaryOf(...args: Parameters<typeof summarise>): ContainerResources {
+  const [container] = summarise(...args);
+  if (!container) throw new Error('the recording has no container');
+  return container;
+}
+
 const healthy = recording(12, 10, (second) => ({
   cpuPercent: second === 0 ? undefined : 20 + (second % 3),
   memoryBytes: 30 * MiB + (second % 2) * MiB,
@@ -42,7 +50,7 @@ const healthy = recording(12, 10, (second) => ({
 
 describe('resource summary', () => {
   it('computes the figures of the load and what it left', () => {
-    const [api] = summarise(healthy, 2000);
+    const api = summaryOf(healthy, 2000);
     expect(api).toMatchObject({
       name: 'demo-api-1',
       service: 'api',
@@ -58,13 +66,13 @@ describe('resource summary', () => {
       restarts: 0,
       oomKills: 0,
     });
-    expect(api?.cpuMeanPercent).toBeCloseTo(21, 0);
-    expect(api?.timeline[1]).toEqual([1, 21, 31, 0]);
+    expect(api.cpuMeanPercent).toBeCloseTo(21, 0);
+    expect(api.timeline[1]).toEqual([1, 21, 31, 0]);
   });
 
   it('finds nothing on a healthy container', () => {
-    const [api] = summarise(healthy, 2000);
-    expect(api && findingsOf(api, 'vegeta baseline')).toEqual([]);
+    const api = summaryOf(healthy, 2000);
+    expect(findingsOf(api, 'vegeta baseline')).toEqual([]);
   });
 });
 
@@ -73,8 +81,8 @@ describe('findings', () => {
     const leaking = recording(12, 10, (second) => ({
       tcp: { LISTEN: 1, CLOSE_WAIT: Math.min(second, 10) * 4 },
     }));
-    const [api] = summarise(leaking, 2000);
-    const findings = api ? findingsOf(api, 'vegeta baseline') : [];
+    const api = summaryOf(leaking, 2000);
+    const findings = findingsOf(api, 'vegeta baseline');
     expect(findings).toEqual([
       {
         kind: 'connection-leak',
@@ -89,22 +97,22 @@ describe('findings', () => {
     const draining = recording(12, 10, (second) => ({
       tcp: { CLOSE_WAIT: second <= 10 ? second * 3 : 0 },
     }));
-    const [api] = summarise(draining, 2000);
-    expect(api && findingsOf(api, 'k6 load').map((finding) => finding.message)).toEqual([
+    const api = summaryOf(draining, 2000);
+    expect(findingsOf(api, 'k6 load').map((finding) => finding.message)).toEqual([
       'Connection leak in api (demo-api-1) in k6 load: sockets in CLOSE_WAIT rose to 30, though they closed after the load stopped. The service does not close connections that clients closed.',
     ]);
   });
 
   it('ignores a few CLOSE_WAIT sockets that close after the load', () => {
     const brief = recording(12, 10, (second) => ({ tcp: { CLOSE_WAIT: second === 10 ? 3 : 0 } }));
-    const [api] = summarise(brief, 2000);
-    expect(api && findingsOf(api, 'k6 load')).toEqual([]);
+    const api = summaryOf(brief, 2000);
+    expect(findingsOf(api, 'k6 load')).toEqual([]);
   });
 
   it('names memory that grows through the measured load', () => {
     const growing = recording(12, 10, (second) => ({ memoryBytes: (20 + second * 5) * MiB }));
-    const [api] = summarise(growing, 2000);
-    expect(api && findingsOf(api, 'vegeta baseline').map((finding) => finding.message)).toEqual([
+    const api = summaryOf(growing, 2000);
+    expect(findingsOf(api, 'vegeta baseline').map((finding) => finding.message)).toEqual([
       'Memory growth in api (demo-api-1) in vegeta baseline: from 50 MiB in the first half of the measured load to 70 MiB at its end (+40 %), as a leak grows.',
     ]);
   });
@@ -113,22 +121,22 @@ describe('findings', () => {
     const ramping = recording(12, 10, (second) => ({
       memoryBytes: (second < 5 ? 10 + second * 10 : 50) * MiB,
     }));
-    const [api] = summarise(ramping, 2000);
-    expect(api && findingsOf(api, 'k6 load')).toEqual([]);
+    const api = summaryOf(ramping, 2000);
+    expect(findingsOf(api, 'k6 load')).toEqual([]);
   });
 
   it('ignores memory that grows only during the warm-up', () => {
     const warming = recording(12, 10, (second) => ({
       memoryBytes: (second < 3 ? 10 + second * 20 : 50) * MiB,
     }));
-    const [api] = summarise(warming, 3000);
-    expect(api && findingsOf(api, 'vegeta baseline')).toEqual([]);
+    const api = summaryOf(warming, 3000);
+    expect(findingsOf(api, 'vegeta baseline')).toEqual([]);
   });
 
   it('names restarts and OOM kills', () => {
     const killed = recording(5, 4, (second) => ({ oomKills: second < 3 ? 0 : 1 }));
-    const [api] = summarise(killed, 0, new Map([['demo-api-1', 1]]));
-    expect(api && findingsOf(api, 'k6 stress').map((finding) => finding.kind)).toEqual([
+    const api = summaryOf(killed, 0, new Map([['demo-api-1', 1]]));
+    expect(findingsOf(api, 'k6 stress').map((finding) => finding.kind)).toEqual([
       'restart',
       'oom-kill',
     ]);
