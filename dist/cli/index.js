@@ -61478,14 +61478,16 @@ const DEFAULT_ADVISORY = ['p99', 'max'];
 /**
  * Runs of the suite per measurement outside the paired design. Merging three runs cut the spread
  * of a result between pushes on the test machine by about half (p95 of the search endpoint from
- * 1.9 % to 0.77 %), and with it the history test's margin: with one run, the benchmark in bench/
- * found a +10 % change of the median in 92 % of comparisons, with three in all of them.
+ * 1.9 % to 0.77 %), and with it the history test's margin. With one run, the benchmark in bench/
+ * found a +10 % change of the median in 92 % of comparisons, and with three in all of them.
  */
 const DEFAULT_REPETITIONS = 3;
 /** Baseline runs kept in the history. */
 const defaults_DEFAULT_HISTORY_LENGTH = 20;
 /** Pairs of the paired design, and the most an inconclusive comparison may add up to. */
 const DEFAULT_PAIRS = 7;
+/** Pairs of A/A runs that a calibration measures. */
+const DEFAULT_CALIBRATION_PAIRS = 10;
 const DEFAULT_MAX_PAIRS = 12;
 /**
  * Container monitoring: a sample a second, and after the load up to five seconds more while
@@ -68368,12 +68370,15 @@ function buildComparison(input) {
 const MIN_REQUESTS_PER_RUN = 20;
 /** Share of the requested rate below which vegeta counts as not keeping up. */
 const MIN_RATE_SHARE = 0.95;
-/** Fewest failures in the warm-up, and their largest excess over the measured error ratio, that pass. */
+/**
+ * A warm-up counts as failed with at least this many failures and an error ratio more than this
+ * far above the measured window's.
+ */
 const WARMUP_FAILURES = 3;
 const WARMUP_EXCESS = 0.01;
 /**
- * Whether the warm-up failed clearly more often than the measured window: errors a service always
- * returns appear in both, while a target that was not ready fails only at the start.
+ * Tells whether the warm-up failed clearly more often than the measured window. Errors a service
+ * always returns appear in both, while a target that was not ready fails only at the start.
  */
 function warmupFailed(scenario) {
     const { requests, failures } = scenario.warmup;
@@ -68500,15 +68505,20 @@ function compareEndpoint(head, base, endpointPolicy, policy) {
         metrics,
     };
 }
-/** Turns a metric's failing status into "advisory": shown, never failing the gate. */
+/**
+ * Turns a metric's failing status into "advisory": shown, never failing the gate. An advisory
+ * metric that got better does not make the verdict "improvement" either, as in the noise-aware
+ * comparison: a tail percentile swings most between identical runs.
+ */
 function asAdvisory(comparison) {
     if (comparison.status === 'regression' || comparison.status === 'inconclusive') {
         const advisory = { ...comparison, status: 'advisory' };
         delete advisory.reason;
         return advisory;
     }
-    if (comparison.status === 'pass' && comparison.budget === undefined)
-        return { ...comparison, status: 'not-gated' };
+    if (comparison.status === 'pass' || comparison.status === 'improvement') {
+        return { ...comparison, status: comparison.budget === undefined ? 'not-gated' : 'pass' };
+    }
     return comparison;
 }
 /** Judges one metric of one endpoint with the plain rule. */
@@ -68667,6 +68677,10 @@ function compareNoiseAware(kind, head, base, policy, context) {
     }
     const reference = kind === 'paired' ? base : history.at(-1);
     const gated = candidates.filter((candidate) => !candidate.advisory).length;
+    // A fault is known when the base side (paired) or any baseline run (history) had it.
+    const knownRuns = kind === 'paired' ? [] : [...history];
+    if (base)
+        knownRuns.push(base);
     return buildComparison({
         scenarios,
         method: {
@@ -68678,7 +68692,7 @@ function compareNoiseAware(kind, head, base, policy, context) {
         },
         hasBaseline: reference !== undefined,
         onMissingBaseline: policy.onMissingBaseline,
-        resources: judgeResources(head, kind === 'paired' ? (base ? [base] : []) : [...history, ...(base ? [base] : [])], policy.resourceBudgets),
+        resources: judgeResources(head, knownRuns, policy.resourceBudgets),
         missingScenarios: missingScenarios(head, reference),
         environmentWarnings: reference ? environmentDifferences(head, reference) : [],
     });
@@ -69546,7 +69560,7 @@ function join(sections) {
 /**
  * Mermaid `xychart-beta` charts for the report, which GitHub renders in comments and job
  * summaries: latency percentiles per endpoint (baseline as bars, this run as lines) and latency
- * over time. xychart-beta has no legend, so each title says which series is which.
+ * over time. xychart-beta has no legend, so each title names its series.
  */
 /** Most categories on one chart's x-axis; more would be unreadable. */
 const MAX_CATEGORIES = 12;
@@ -69597,8 +69611,8 @@ function axisLabel(key) {
     return label.length > 24 ? `${label.slice(0, 23)}…` : label;
 }
 /**
- * A quoted Mermaid string. Double quotes cannot be escaped there, so they become single; angle
- * brackets go, since Mermaid may draw a label as HTML; line breaks become spaces.
+ * Quotes a Mermaid string. Double quotes cannot be escaped there, so they become single quotes.
+ * Angle brackets are removed because Mermaid may draw a label as HTML. Line breaks become spaces.
  */
 function quote(text) {
     const clean = text
@@ -69614,7 +69628,7 @@ function format(value) {
         return value.toFixed(1);
     return value.toFixed(2);
 }
-/** The smallest of 1, 2 or 5 times a power of ten that is at least `value`. */
+/** Returns the smallest of 1, 2 or 5 times a power of ten that is at least `value`. */
 function niceCeiling(value) {
     if (!(value > 0))
         return 1;
@@ -69769,10 +69783,10 @@ function timelineChart(scenario, base) {
     // Baseline bars only where the baseline ran that second too; elsewhere they would show as 0.
     const shared = points.filter((point) => basePoints.has(point[0]));
     const withBase = shared.length >= 2 ? shared : undefined;
-    const shown = withBase ?? points;
-    const seconds = shown.map((point) => point[0]);
-    const p95 = downsample(seconds, shown.map((point) => point[3] ?? undefined));
-    const p50 = downsample(seconds, shown.map((point) => point[2] ?? undefined));
+    const charted = withBase ?? points;
+    const seconds = charted.map((point) => point[0]);
+    const p95 = downsample(seconds, charted.map((point) => point[3] ?? undefined));
+    const p50 = downsample(seconds, charted.map((point) => point[2] ?? undefined));
     const baseP95 = withBase
         ? downsample(seconds, withBase.map((point) => basePoints.get(point[0])?.[3] ?? undefined)).values
         : undefined;
@@ -70347,7 +70361,7 @@ class LatencyHistogram {
 }
 
 ;// CONCATENATED MODULE: ./src/ingest/timeline.ts
-/** Buckets per doubling of latency, and the lowest latency told apart. */
+/** Buckets per doubling of latency, and the lowest latency the buckets distinguish. */
 const BUCKETS_PER_OCTAVE = 8;
 const LOWEST_MS = 0.01;
 /** Covers 0.01 ms to about 5.5 minutes; slower requests land in the last bucket. */
@@ -70373,7 +70387,7 @@ class LatencyTimeline {
         }
         counts[bucketOf(latencyMs)] = (counts[bucketOf(latencyMs)] ?? 0) + 1;
     }
-    /** One point per second from the first to the last, empty seconds included. */
+    /** Returns one point per second from the first to the last, empty seconds included. */
     points() {
         if (this.seconds.size === 0)
             return [];
@@ -70398,7 +70412,7 @@ function bucketOf(latencyMs) {
     const index = Math.floor(Math.log2(latencyMs / LOWEST_MS) * BUCKETS_PER_OCTAVE);
     return Math.min(BUCKETS - 1, index);
 }
-/** The geometric middle of the bucket that holds the `quantile` of the second's requests. */
+/** Returns the geometric middle of the bucket that contains the `quantile` of the second's requests. */
 function percentile(counts, requests, quantile) {
     const rank = Math.ceil(quantile * requests);
     let seen = 0;
@@ -72257,7 +72271,7 @@ async function runVegeta(entry, config, context) {
     context.logger.info(`Finished ${entry.name}: ${scenario.total.requests} requests measured, ${scenario.warmup.requests} in the warm-up`);
     return scenario;
 }
-/** The arguments of one `vegeta attack`. */
+/** Builds the arguments of one `vegeta attack`. */
 function attackArguments(entry, attack) {
     const args = [
         'attack',
@@ -72290,8 +72304,8 @@ function attackArguments(entry, attack) {
     return args;
 }
 /**
- * The results files one after the other, as one stream: each starts a gob stream of its own, whose
- * type definitions the decoder takes again.
+ * Reads the results files one after the other as one stream. Each starts a gob stream of its own,
+ * and the decoder accepts its type definitions again.
  */
 async function* concatenated(files) {
     for (const file of files)
@@ -73121,10 +73135,10 @@ function cgroup_number(text) {
  */
 
 /**
- * Share of one core that reading TCP tables may take. Each read costs milliseconds on a host
- * with much memory, because the kernel walks its whole socket hash table (about 3.5 ms per table
- * on the 24 GiB test machine), so under many containers the tables are read less often than the
- * other figures. They are always read at the start, at the end of the load and after it.
+ * Share of one core that reading TCP tables may take. Each read costs milliseconds on a host with
+ * much memory because the kernel walks its whole socket hash table (about 3.5 ms per table on the
+ * 24 GiB test machine). With many containers the tables are therefore read less often than the
+ * other figures, and always at the start, at the end of the load and after it.
  */
 const TCP_CPU_SHARE = 0.01;
 class ResourceMonitor {
@@ -73320,7 +73334,7 @@ function countTcpStates(text, counts = {}) {
 ;// CONCATENATED MODULE: ./src/monitor/process-figures.ts
 /**
  * Open file descriptors of a container's processes and its sockets by TCP state, from /proc. Both
- * need access to processes of another user: root reads them directly; elsewhere, such as on
+ * need access to processes of another user. Root reads them directly. Elsewhere, such as on
  * GitHub's runners, a helper shell started once through passwordless `sudo -n` reads them.
  */
 
@@ -78326,6 +78340,39 @@ function formatShare(share) {
     return `${formatNumber(percent, percent < 1 ? 2 : percent < 10 ? 1 : 0)} %`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/calibrate.ts
+/**
+ * The files of a calibration, shared by the command line and the action: both sides' results,
+ * the calibration as JSON and its Markdown report, and a warning when the margins would raise
+ * false alarms at the measured noise.
+ */
+
+
+
+
+
+
+
+/** Computes the calibration of the A and B runs and writes its files to `outDir`. */
+async function recordCalibration(measured, config, outDir, logger) {
+    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'a-result.json'), measured.a);
+    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'b-result.json'), measured.b);
+    const calibration = calibrate(measured.a, measured.b, policyFromConfig(config), {
+        pairs: config.paired?.pairs ?? DEFAULT_PAIRS,
+        history: config.historyLength,
+    });
+    const markdown = renderCalibration(calibration, measured.b);
+    const reportFile = (0,external_node_path_namespaceObject.join)(outDir, 'calibration.md');
+    const dataFile = (0,external_node_path_namespaceObject.join)(outDir, 'calibration.json');
+    await (0,promises_namespaceObject.writeFile)(reportFile, markdown);
+    await (0,promises_namespaceObject.writeFile)(dataFile, `${JSON.stringify(calibration, null, 2)}\n`);
+    const share = calibration.falseAlarmPatterns / calibration.patterns;
+    if (calibration.comparison.verdict === 'regression' || share > config.familyAlpha) {
+        logger.warning(`The margins raise false alarms at this noise (${calibration.falseAlarmPatterns} of ${calibration.patterns} sign-flipped comparisons): widen the tolerances, lengthen the runs, or add pairs.`);
+    }
+    return { calibration, markdown, reportFile, dataFile };
+}
+
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 /**
  * The report of a run that could not produce a verdict: the target did not start, a tool failed,
@@ -78447,11 +78494,6 @@ async function writeFailure(error, outDir, values, stdout) {
 
 
 
-
-
-
-/** Pairs a calibration measures unless --pairs says otherwise. */
-const DEFAULT_CALIBRATION_PAIRS = 10;
 async function calibrateCommand(values, logger, stdout) {
     const config = loadConfig({
         file: values.config ?? DEFAULT_CONFIG_FILE,
@@ -78478,21 +78520,9 @@ async function calibrateCommand(values, logger, stdout) {
             await writeFailure(error, outDir, values, stdout);
         throw error;
     }
-    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'a-result.json'), measured.a);
-    await writeResultFile((0,external_node_path_namespaceObject.join)(outDir, 'b-result.json'), measured.b);
-    const calibration = calibrate(measured.a, measured.b, policyFromConfig(config), {
-        pairs: config.paired?.pairs ?? DEFAULT_PAIRS,
-        history: config.historyLength,
-    });
-    const markdown = renderCalibration(calibration, measured.b);
-    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'calibration.md'), markdown);
-    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, 'calibration.json'), `${JSON.stringify(calibration, null, 2)}\n`);
+    const { calibration, markdown, reportFile } = await recordCalibration(measured, config, outDir, logger);
     stdout.write(values.json ? `${JSON.stringify(calibration, null, 2)}\n` : markdown);
-    const share = calibration.falseAlarmPatterns / calibration.patterns;
-    if (calibration.comparison.verdict === 'regression' || share > config.familyAlpha) {
-        logger.warning(`The margins raise false alarms at this noise (${calibration.falseAlarmPatterns} of ${calibration.patterns} sign-flipped comparisons): widen the tolerances, lengthen the runs, or add pairs.`);
-    }
-    logger.info(`Calibration written to ${(0,external_node_path_namespaceObject.join)(outDir, 'calibration.md')}`);
+    logger.info(`Calibration written to ${reportFile}`);
     return EXIT_PASS;
 }
 
